@@ -1,0 +1,118 @@
+"""Chinese messages for TOML syntax errors and schema validation errors."""
+
+from __future__ import annotations
+
+import typing
+
+from pydantic import BaseModel
+
+__all__ = ["toml_message", "validation_message", "field_label"]
+
+_TOML = [
+    ("Expected '=' after a key", "键后面缺少“=”"),
+    ("Invalid value", "值无法识别（文字需加引号，如 name = \"项目名称\"）"),
+    ("Unclosed array", "数组缺少右方括号“]”"),
+    ("Unclosed inline table", "内联表缺少右花括号“}”"),
+    ("Cannot overwrite a value", "同一个键重复定义"),
+    ("Cannot declare", "同一个表重复定义"),
+    ("Cannot mutate immutable namespace", "同一个键重复定义"),
+    ("Invalid statement", "无法识别的语句"),
+    ("Unterminated string", "字符串缺少结束引号"),
+    ("Illegal character", "字符串中含有不允许的控制字符"),
+    ("Invalid date or datetime", "日期或时间格式错误（应写作 2026-01-01）"),
+    ("Invalid initial character for a key part", "键名无法识别（含有非法字符？键名请用英文，如 name）"),
+    ("Expected ']' at the end of a table declaration", "表头缺少右方括号“]”"),
+    ("Expected ']]' at the end of an array declaration", "表数组头缺少“]]”"),
+    ("Expected newline or end of document after a statement", "一行只能写一个键值对（值后面多了内容）"),
+    ("Unescaped '\\' in a string", "字符串中的反斜杠“\\”需写作“\\\\”"),
+    ("Unescaped", "字符串中含有未转义的字符"),
+    ("Invalid hex value", "转义序列无效"),
+    ("Escaped character not allowed", "转义序列无效"),
+    ("Unclosed", "括号或引号没有闭合"),
+    ("Invalid", "语法错误"),
+]
+
+
+def toml_message(msg: str) -> str:
+    for needle, chinese in _TOML:
+        if needle in msg:
+            return f"TOML 语法错误：{chinese}"
+    return f"TOML 语法错误（{msg}）"
+
+
+def _model_for(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_for(arg)
+        if found:
+            return found
+    return None
+
+
+def field_label(root: type[BaseModel], loc: tuple) -> str:
+    """``project.name（项目名称）`` for a validation location."""
+    model: type[BaseModel] | None = root
+    description = ""
+    dotted: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            dotted[-1] = f"{dotted[-1]}[{part + 1}]" if dotted else f"[{part + 1}]"
+            continue
+        dotted.append(str(part))
+        if model is not None and part in model.model_fields:
+            info = model.model_fields[part]
+            description = info.description or ""
+            model = _model_for(info.annotation)
+        else:
+            model = None
+            description = ""
+    label = ".".join(dotted)
+    return f"{label}（{description}）" if description else label
+
+
+def validation_message(root: type[BaseModel], error: dict) -> tuple[str, str]:
+    """(kind, Chinese message) for one pydantic error; kind is missing/type."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    label = field_label(root, loc)
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "missing":
+        return "missing", f"缺少必填项 {label}"
+    if kind == "perfdoc":
+        return "type", f"{label}：{error['msg']}"
+    if kind == "value_error":
+        msg = error["msg"].removeprefix("Value error, ")
+        return "type", f"{label}：{msg}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "type", f"{label} 应为整数，而不是 {_show(value)}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return "type", f"{label} 应不小于 {ctx.get('ge', ctx.get('gt'))}，而不是 {_show(value)}"
+    if kind in ("less_than_equal", "less_than"):
+        return "type", f"{label} 应不大于 {ctx.get('le', ctx.get('lt'))}，而不是 {_show(value)}"
+    if kind == "literal_error":
+        return "type", f"{label} 只能是 {ctx.get('expected', '')}，而不是 {_show(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "type", f"{label} 应为表（如 [{loc[-1] if loc else ''}] 或 {{ … }}），而不是 {_show(value)}"
+    if kind == "list_type":
+        return "type", f"{label} 应为数组（如 [\"a\", \"b\"] 或多个 [[{loc[-1] if loc else ''}]]），而不是 {_show(value)}"
+    if kind == "tuple_type":
+        return "type", f"{label} 应为两个年度组成的数组，如 [2024, 2026]，而不是 {_show(value)}"
+    if kind in ("too_short", "too_long"):
+        return "type", f"{label} 的元素个数不对：应为 {ctx.get('max_length', ctx.get('min_length'))} 个"
+    if kind in ("string_type", "bool_type", "bool_parsing"):
+        return "type", f"{label} 的类型不对：{_show(value)}"
+    return "type", f"{label} 的值无效：{error['msg']}"
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "布尔值 " + ("true" if value else "false")
+    if isinstance(value, str):
+        return f"“{value[:40]}”"
+    if isinstance(value, dict):
+        return "表"
+    if isinstance(value, list):
+        return "数组"
+    return str(value)[:40]

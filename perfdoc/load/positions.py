@@ -1,0 +1,247 @@
+"""Map TOML key paths to their line and column in the source text.
+
+The TOML parser places syntax errors but says nothing about where a key is;
+type, missing-key and rule problems need that.  This is a small line scanner
+of valid TOML (it runs after the parser accepted the text): table headers,
+array-of-tables (counted, so ``("indicators", 3, "target")`` finds the fourth
+``[[indicators]]`` block), dotted keys, keys inside one-line inline tables,
+and it skips multi-line strings and arrays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model.source import Positions
+
+__all__ = ["Positions", "scan"]
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _parse_key(text: str, pos: int) -> tuple[list[str], int] | None:
+    """Parse a dotted key at ``pos``; return (parts, end position)."""
+    parts: list[str] = []
+    n = len(text)
+    while True:
+        while pos < n and text[pos] in " \t":
+            pos += 1
+        if pos >= n:
+            return None
+        ch = text[pos]
+        if ch == '"':
+            end = pos + 1
+            buf = []
+            while end < n and text[end] != '"':
+                if text[end] == "\\" and end + 1 < n:
+                    esc = text[end + 1]
+                    buf.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(esc, esc))
+                    end += 2
+                    continue
+                buf.append(text[end])
+                end += 1
+            parts.append("".join(buf))
+            pos = end + 1
+        elif ch == "'":
+            end = text.find("'", pos + 1)
+            if end < 0:
+                return None
+            parts.append(text[pos + 1 : end])
+            pos = end + 1
+        else:
+            m = _BARE.match(text, pos)
+            if not m:
+                return None
+            parts.append(m.group())
+            pos = m.end()
+        while pos < n and text[pos] in " \t":
+            pos += 1
+        if pos < n and text[pos] == ".":
+            pos += 1
+            continue
+        return parts, pos
+
+
+def _skip_value(text: str, pos: int, depth: int, in_ml: str | None):
+    """Scan a value from ``pos``; return (depth of open brackets, open multi-line quote)."""
+    n = len(text)
+    while pos < n:
+        if in_ml:
+            end = text.find(in_ml, pos)
+            if end < 0:
+                return depth, in_ml
+            pos = end + 3
+            # a closing delimiter may be followed by up to two more quotes
+            while pos < n and text[pos] == in_ml[0]:
+                pos += 1
+            in_ml = None
+            continue
+        ch = text[pos]
+        if text.startswith('"""', pos) or text.startswith("'''", pos):
+            in_ml = text[pos : pos + 3]
+            pos += 3
+            continue
+        if ch == '"':
+            pos += 1
+            while pos < n and text[pos] != '"':
+                pos += 2 if text[pos] == "\\" else 1
+            pos += 1
+            continue
+        if ch == "'":
+            end = text.find("'", pos + 1)
+            pos = n if end < 0 else end + 1
+            continue
+        if ch == "#":
+            return depth, None
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        pos += 1
+    return depth, in_ml
+
+
+def scan(source: str) -> Positions:
+    lines = source.splitlines()
+    positions = Positions(lines)
+    keys = positions.keys
+    counts: dict[tuple, int] = {}  # array-of-tables path -> number of elements so far
+    current: tuple = ()
+    depth = 0
+    in_ml: str | None = None
+
+    def resolve(parts: list[str]) -> tuple:
+        """Insert the current index after every array-of-tables prefix."""
+        out: list = []
+        for part in parts:
+            out.append(part)
+            key = tuple(out)
+            if key in counts:
+                out.append(counts[key] - 1)
+        return tuple(out)
+
+    for lineno, line in enumerate(lines, start=1):
+        if in_ml or depth > 0:
+            depth, in_ml = _skip_value(line, 0, depth, in_ml)
+            continue
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("[["):
+            parsed = _parse_key(line, indent + 2)
+            if parsed:
+                parts = parsed[0]
+                parent = resolve(parts[:-1])
+                array_path = parent + (parts[-1],)
+                counts[array_path] = counts.get(array_path, 0) + 1
+                # record the array itself (first header) and this element
+                keys.setdefault(array_path, (lineno, indent + 1, indent + 1))
+                current = array_path + (counts[array_path] - 1,)
+                keys[current] = (lineno, indent + 1, indent + 1)
+                # map counts for nested resolution
+                counts_key = tuple(parts)
+                if counts_key != array_path:
+                    counts[counts_key] = counts[array_path]
+            continue
+        if stripped.startswith("["):
+            parsed = _parse_key(line, indent + 1)
+            if parsed:
+                current = resolve(parsed[0])
+                keys.setdefault(current, (lineno, indent + 1, indent + 1))
+            continue
+        parsed = _parse_key(line, indent)
+        if not parsed:
+            continue
+        parts, pos = parsed
+        if pos >= len(line) or line[pos] != "=":
+            continue
+        value_pos = pos + 1
+        while value_pos < len(line) and line[value_pos] in " \t":
+            value_pos += 1
+        path = current + tuple(parts)
+        keys[path] = (lineno, indent + 1, value_pos + 1)
+        # intermediate tables of a dotted key
+        for i in range(1, len(parts)):
+            keys.setdefault(current + tuple(parts[:i]), (lineno, indent + 1, indent + 1))
+        rest = line[value_pos:]
+        if rest.startswith("{"):
+            _scan_inline_table(line, value_pos + 1, path, lineno, keys)
+        elif rest.startswith("["):
+            _scan_inline_array(line, value_pos, path, lineno, keys)
+        depth, in_ml = _skip_value(line, value_pos, 0, None)
+    return positions
+
+
+def _scan_inline_table(line: str, pos: int, path: tuple, lineno: int, keys: dict) -> None:
+    """Record ``key = value`` pairs of a one-line inline table ``{ a = 1, b = 2 }``."""
+    n = len(line)
+    while pos < n:
+        parsed = _parse_key(line, pos)
+        if not parsed:
+            return
+        parts, end = parsed
+        if end >= n or line[end] != "=":
+            return
+        start = pos
+        while start < n and line[start] in " \t":
+            start += 1
+        value_pos = end + 1
+        while value_pos < n and line[value_pos] in " \t":
+            value_pos += 1
+        keys[path + tuple(parts)] = (lineno, start + 1, value_pos + 1)
+        # skip the value up to the next comma at depth 0
+        depth = 0
+        i = value_pos
+        while i < n:
+            ch = line[i]
+            if ch == '"':
+                i += 1
+                while i < n and line[i] != '"':
+                    i += 2 if line[i] == "\\" else 1
+            elif ch == "'":
+                j = line.find("'", i + 1)
+                i = n if j < 0 else j
+            elif ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                if depth == 0:
+                    return
+                depth -= 1
+            elif ch == "," and depth == 0:
+                break
+            i += 1
+        pos = i + 1
+
+
+def _scan_inline_array(line: str, pos: int, path: tuple, lineno: int, keys: dict) -> None:
+    """Record the column of each element of a one-line array ``[2022, 2024]``."""
+    n = len(line)
+    i = pos + 1
+    index = 0
+    depth = 0
+    start = None
+    while i < n:
+        ch = line[i]
+        if start is None and ch not in " \t":
+            if ch == "]" and depth == 0:
+                return
+            start = i
+            keys[path + (index,)] = (lineno, i + 1, i + 1)
+        if ch == '"':
+            i += 1
+            while i < n and line[i] != '"':
+                i += 2 if line[i] == "\\" else 1
+        elif ch == "'":
+            j = line.find("'", i + 1)
+            i = n if j < 0 else j
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            if depth == 0:
+                return
+            depth -= 1
+        elif ch == "," and depth == 0:
+            index += 1
+            start = None
+        i += 1
