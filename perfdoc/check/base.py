@@ -1,0 +1,102 @@
+"""The rule framework: a rule is a small class with a code, a name, a severity
+and a docstring holding a bad and a good example (sqlfluff-style).
+
+A rule looks at one project (with its department, if any) and yields
+``Finding(path, message)``: ``path`` is the key path in the TOML file, such as
+``("indicators", 3, "target")``; the runner turns it into file:line:col.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import ClassVar, Iterable, Iterator
+
+from pydantic import BaseModel
+
+from ..model import DepartmentFolder, Problem, ProjectFile, Severity
+from ..model.framework import Framework, framework_for
+
+__all__ = ["Rule", "Finding", "Context", "RULES", "rule_by_code", "iter_texts"]
+
+RULES: list[type["Rule"]] = []
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: tuple
+    message: str
+    value: bool = True  # point at the value (True) or at the key (False)
+
+
+@dataclass
+class Context:
+    project: ProjectFile
+    department: DepartmentFolder | None
+
+    @property
+    def model(self):
+        return self.project.model
+
+    @property
+    def year(self) -> int:
+        return self.project.model.project.year
+
+    @property
+    def framework(self) -> Framework:
+        return framework_for(self.year)
+
+
+class Rule:
+    """Base class; subclasses set code, name, severity and write ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "code", None):
+            if any(r.code == cls.code for r in RULES):
+                raise ValueError(f"duplicate rule code {cls.code}")
+            RULES.append(cls)
+
+    def check(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring: what the rule finds, in Chinese."""
+        return inspect.getdoc(cls).splitlines()[0]
+
+    def run(self, ctx: Context) -> Iterator[Problem]:
+        source = ctx.project.source
+        for finding in self.check(ctx):
+            line, col = source.locate(finding.path, value=finding.value)
+            yield Problem(source.path, line, col, self.code, finding.message, self.severity, self.name)
+
+
+def rule_by_code(code: str) -> type[Rule]:
+    for rule in RULES:
+        if rule.code == code:
+            return rule
+    raise KeyError(code)
+
+
+def iter_texts(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text value in a model, with its key path (targets as written)."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        here = path + (name,)
+        if isinstance(value, str):
+            yield here, value
+        elif isinstance(value, BaseModel):
+            yield from iter_texts(value, here)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from iter_texts(item, here + (i,))
+                elif isinstance(item, str):
+                    yield here + (i,), item
+        elif hasattr(value, "kind") and hasattr(value, "text"):  # a Target
+            yield here, value.text

@@ -1,0 +1,155 @@
+"""Amounts that must add up (forms.md §6, first item)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ...model import Money
+from ..base import Context, Finding, Rule
+
+
+def _yuan(m: Money) -> str:
+    return m.format("元") + " 元"
+
+
+class TotalSum(Rule):
+    """项目资金总额不等于财政资金与其他资金之和。
+
+    不合格::
+
+        [funding]
+        total = 1020000
+        total_fiscal = 1000000
+        total_other = 0
+
+    合格::
+
+        [funding]
+        total = 1020000
+        total_fiscal = 1000000
+        total_other = 20000
+    """
+
+    code = "PD101"
+    name = "total-sum"
+
+    def check(self, ctx: Context):
+        f = ctx.model.funding
+        parts = f.total_fiscal + f.total_other
+        if parts != f.total:
+            yield Finding(("funding", "total"),
+                          f"项目资金总额 {_yuan(f.total)} ≠ 财政资金 {_yuan(f.total_fiscal)} + 其他资金 {_yuan(f.total_other)}"
+                          f"（= {_yuan(parts)}，相差 {_yuan(Money(abs(parts.yuan - f.total.yuan)))}）")
+
+
+class AnnualSum(Rule):
+    """年度资金申请总额不等于当年财政拨款、上年结转资金与其他资金之和。
+
+    不合格::
+
+        [funding]
+        annual = 987000
+        annual_appropriation = 900000
+        annual_carryover = 0
+        annual_other = 0
+
+    合格::
+
+        [funding]
+        annual = 987000
+        annual_appropriation = 900000
+        annual_carryover = 87000
+        annual_other = 0
+    """
+
+    code = "PD102"
+    name = "annual-sum"
+
+    def check(self, ctx: Context):
+        f = ctx.model.funding
+        parts = f.annual_appropriation + f.annual_carryover + f.annual_other
+        if parts != f.annual:
+            yield Finding(("funding", "annual"),
+                          f"年度资金申请总额 {_yuan(f.annual)} ≠ 当年财政拨款 {_yuan(f.annual_appropriation)} + 上年结转资金 "
+                          f"{_yuan(f.annual_carryover)} + 其他资金 {_yuan(f.annual_other)}（= {_yuan(parts)}）")
+
+
+class AnnualExceedsTotal(Rule):
+    """年度资金申请总额大于项目资金总额（多年项目的总额可以大于年度金额，反之不行）。
+
+    不合格::
+
+        [funding]
+        total = 300000
+        annual = 320000
+
+    合格::
+
+        [funding]
+        total = 10308000     # 阶段性项目的多年总额
+        annual = 3498000
+    """
+
+    code = "PD103"
+    name = "annual-exceeds-total"
+
+    def check(self, ctx: Context):
+        f = ctx.model.funding
+        if f.annual > f.total:
+            yield Finding(("funding", "annual"),
+                          f"年度资金申请总额 {_yuan(f.annual)} 大于项目资金总额 {_yuan(f.total)}")
+
+
+_UNIT = {"万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
+_AMOUNT = re.compile(
+    r"(?:(?P<whole>整个项目|项目总|项目|总)(?:预算|资金)(?:资金|总额|总计)?|预算资金|资金总额|预算总额)"
+    r"(?:为|是|共计|合计|总计|共)?(?P<approx>约为|约|大约)?\s*"
+    r"(?P<num>\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|万|元)"
+)
+
+
+class NarrativeAmount(Rule):
+    """项目经费情况说明中写的项目预算金额与申报表的年度资金申请总额不一致。
+
+    说明中的金额以万元书写，换算后与申报表比较；比较的是年度资金申请总额，
+    不是阶段性项目的多年总额。“约”允许按所写精度四舍五入。
+
+    不合格::
+
+        [funding]
+        annual = 1020000
+        [narrative.budget]
+        calculation = "整个项目预算为120万，其中党建阵地建设预算56万。"
+
+    合格::
+
+        [funding]
+        annual = 1020000
+        [narrative.budget]
+        calculation = "整个项目预算为102万，其中党建阵地建设预算56万。"
+    """
+
+    code = "PD104"
+    name = "narrative-amount"
+
+    def check(self, ctx: Context):
+        narrative = ctx.model.narrative
+        if narrative is None:
+            return
+        annual = ctx.model.funding.annual.yuan
+        from ..base import iter_texts
+
+        for path, text in iter_texts(narrative, ("narrative",)):
+            for m in _AMOUNT.finditer(text):
+                digits = re.sub(r"[,，]", "", m["num"])
+                stated = Decimal(digits) * _UNIT[m["unit"]]
+                if stated == annual:
+                    continue
+                if m["approx"]:
+                    places = len(digits.split(".")[1]) if "." in digits else 0
+                    step = Decimal(1).scaleb(-places) * _UNIT[m["unit"]]
+                    if abs(stated - annual) <= step / 2:
+                        continue
+                yield Finding(path, f"经费说明写“{m.group()}”，而申报表的年度资金申请总额是 "
+                                    f"{Money(annual).format_plain('万元')} 万元（{Money(annual).format('元')} 元）")

@@ -1,0 +1,145 @@
+"""Text faults: placeholders left in, vague targets, empty sections."""
+
+from __future__ import annotations
+
+import re
+
+from ...model.framework import normalise_name
+from ..base import Context, Finding, Rule, iter_texts
+
+_PLACEHOLDER = re.compile(r"[XＸ]{2,}|某某|待填|[○〇◯]{2,}|[*＊]")
+
+#: Words that say "better" without saying how much: no measure on a 质量指标.
+_CHANGE_WORDS = frozenset("提升 提高 增强 加强 优化 改善 明显 显著 促进 同比提升 优化提升 逐步提升 不断提升 大幅提升".split())
+
+
+class Placeholder(Rule):
+    """文字中留有占位符：XX、XXX、某某、待填、○○、*。
+
+    不合格::
+
+        implementer = "XX街道办事处"
+
+    合格::
+
+        implementer = "上海市闵行区虹桥镇社区党群服务中心"
+    """
+
+    code = "PD501"
+    name = "placeholder"
+
+    def check(self, ctx: Context):
+        for path, text in iter_texts(ctx.model):
+            m = _PLACEHOLDER.search(text)
+            if m:
+                yield Finding(path, f"留有占位符“{m.group()}”：{_excerpt(text, m.start())}")
+
+
+class VagueTarget(Rule):
+    """数量、质量指标的指标值没有衡量标准：数量指标写了“提升”“及时”之类的词，质量指标写了“提升”“显著”之类的变化词。
+
+    不合格::
+
+        level2 = "数量指标"
+        name = "党组织特色活动"
+        target = "提升"
+
+    合格::
+
+        level2 = "数量指标"
+        name = "党组织特色活动"
+        target = "≥30家"
+    """
+
+    code = "PD502"
+    name = "vague-target"
+    severity = Rule.severity.WARNING
+
+    def check(self, ctx: Context):
+        for i, ind in enumerate(ctx.model.indicators):
+            level2 = normalise_name(ind.level2)
+            t = ind.target
+            if level2 == "数量指标" and t.kind == "qualitative":
+                yield Finding(("indicators", i, "target"),
+                              f"数量指标“{ind.name}”的指标值“{t.text}”没有数量（应写作 ≥30家、=3次 之类）")
+            elif level2 == "质量指标" and t.kind == "qualitative" and t.text.strip() in _CHANGE_WORDS:
+                yield Finding(("indicators", i, "target"),
+                              f"质量指标“{ind.name}”的指标值“{t.text}”没有衡量标准（应写作 =100%、合格、达标 之类）")
+
+
+_SECTIONS = [
+    (("narrative", "overview"), "一、项目概述"),
+    (("narrative", "basis"), "二、立项依据"),
+    (("narrative", "implementer"), "三、实施主体"),
+    (("narrative", "plan"), "四、实施方案"),
+    (("narrative", "period"), "五、实施周期"),
+    (("narrative", "budget"), "六、年度预算安排"),
+]
+
+
+def _filled(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return any(_filled(v) for _, v in iter_texts(value))
+
+
+class EmptyNarrativeSection(Rule):
+    """项目经费情况说明的某一节是空的（审核人会要求补充）。
+
+    只在项目写了 [narrative] 时检查；七、绩效目标可以只有“具体见表格”。
+
+    不合格::
+
+        [narrative]
+        overview = "……"
+        implementer = ""
+
+    合格::
+
+        [narrative]
+        overview = "……"
+        implementer = "区级机关工作党委组织科、纪检科"
+    """
+
+    code = "PD503"
+    name = "empty-narrative-section"
+    severity = Rule.severity.WARNING
+
+    def check(self, ctx: Context):
+        narrative = ctx.model.narrative
+        if narrative is None:
+            return
+        for path, title in _SECTIONS:
+            if not _filled(getattr(narrative, path[1])):
+                yield Finding(path if ctx.project.source.positions.exact(path) else ("narrative",),
+                              f"项目经费情况说明“{title}”一节是空的", value=False)
+
+
+class EmptyGoal(Rule):
+    """年度总体目标是空的。
+
+    不合格::
+
+        [goals]
+        annual = ""
+
+    合格::
+
+        [goals]
+        annual = "依据年度工作计划，保障区域残疾人就业工作正常运行。"
+    """
+
+    code = "PD504"
+    name = "empty-goal"
+
+    def check(self, ctx: Context):
+        if not ctx.model.goals.annual.strip():
+            yield Finding(("goals", "annual"), "年度总体目标是空的", value=False)
+
+
+def _excerpt(text: str, at: int, width: int = 12) -> str:
+    start = max(0, at - width)
+    end = min(len(text), at + width)
+    return ("…" if start else "") + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")

@@ -1,0 +1,52 @@
+"""``perfdoc new``: a commented project file to start from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import jinja2
+import tomli_w
+
+from ..fsutil import atomic_write_text
+from ..model.schema import schema_json
+
+__all__ = ["new_project", "safe_file_stem", "SCHEMA_FILE"]
+
+SCHEMA_FILE = "project.schema.json"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_stem(name: str) -> str:
+    """A file name stem that is valid on Windows and cannot leave its folder."""
+    stem = _UNSAFE.sub("_", name).strip().strip(".").strip()
+    stem = stem.replace("..", "_")
+    if not stem or stem.upper() in _RESERVED:
+        stem = f"_{stem}"
+    return stem[:100]
+
+
+def _toml_string(text: str) -> str:
+    return tomli_w.dumps({"x": text}).split("=", 1)[1].strip()
+
+
+def new_project(name: str, folder: Path, *, year: int | None = None, implementer: str = "") -> Path:
+    """Write ``folder/<name>.toml``; never overwrites (FileExistsError)."""
+    folder = Path(folder)
+    path = folder / f"{safe_file_stem(name)}.toml"
+    if path.exists():
+        raise FileExistsError(path)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("perfdoc", "scaffold"), keep_trailing_newline=True,
+                             autoescape=False, undefined=jinja2.StrictUndefined)
+    text = env.get_template("project.toml.j2").render(
+        name=_toml_string(name),
+        year=year or dt.date.today().year + 1,
+        implementer=_toml_string(implementer or "实施单位名称"),
+    )
+    atomic_write_text(path, text, overwrite=False)
+    schema = folder / SCHEMA_FILE
+    if not schema.exists():
+        atomic_write_text(schema, schema_json("project"))
+    return path
