@@ -202,7 +202,7 @@ class Layout(_Model):
     """[layout]：版式选择。"""
 
     template: Text = Field("shanghai", description="templates/ 下的版式文件夹名或路径：shanghai、huacao-2022、songjiang-2022")
-    unit: Literal["元", "万元"] = Field("元", description="申报表上的金额单位：元 或 万元")
+    unit: Literal["元", "万元"] | None = Field(None, description="申报表上的金额单位：元 或 万元；不填则用版式的默认单位")
 
 
 class Department(_Model):
