@@ -31,7 +31,7 @@ def _root(
     """perfdoc：以 TOML 管理项目绩效文档。"""
 
 
-from . import commands  # noqa: E402,F401  (registers the subcommands)
+from . import build_cmd, commands  # noqa: E402,F401  (registers the subcommands)
 
 
 def main() -> None:

@@ -119,13 +119,13 @@ def _validate(model_cls: type[BaseModel], source: SourceFile, data: dict, proble
 def _unknown_keys(model: BaseModel, loc: tuple, source: SourceFile, problems: list[Problem]) -> None:
     for key in model.model_extra or {}:
         line, col = source.locate(loc + (key,), value=False)
-        known = "、".join(model.model_fields)
+        known = "、".join(type(model).model_fields)
         problems.append(_problem(
             source.path, line, col, "PD004",
             f"未知的键“{'.'.join(map(str, loc + (key,)))}”（拼写错误？此处可用的键：{known}）",
             Severity.WARNING,
         ))
-    for name in model.model_fields:
+    for name in type(model).model_fields:
         value = getattr(model, name)
         if isinstance(value, BaseModel):
             _unknown_keys(value, loc + (name,), source, problems)
