@@ -1,36 +1,48 @@
-"""``perfdoc build``: every project's 申报表 and 经费说明 into out/<department>/.
+"""``perfdoc build``: every project's 申报表 and 经费说明, and the department's 汇总表,
+into out/<department folder>/.
 
-Top of the pipeline: load → check → render each project → write atomically.
-Projects with error-level faults are refused unless ``force``.
+Top of the pipeline: load → check → render / compose → write atomically.
+Projects with error-level faults are refused unless ``force`` (and then the
+汇总表, which would be incomplete, is not written either).
+
+Builds are incremental: out/<department>/.perfdoc-build.json records, for each
+file written, a hash of everything it was made from (the project file,
+department.toml, the template's files, perfdoc's code, the project's position)
+and of the file itself.  A rebuild with nothing changed rewrites nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import __version__
 from .check import check_departments
+from .fsutil import atomic_write_text
 from .load import LoadResult, load_paths
 from .model import DepartmentFolder, Problem, ProjectFile, Severity
-from .render.declaration import build_declaration
-from .render.document import save_document
-from .render.narrative import build_narrative
 from .render.template import Template, TemplateError, find_template
 from .scaffold import safe_file_stem
 
-__all__ = ["BuildResult", "build", "output_names", "department_out_dir"]
+__all__ = ["BuildResult", "build", "output_names", "department_out_dir", "MANIFEST"]
 
 DECLARATION_SUFFIX = "-申报表.docx"
 NARRATIVE_SUFFIX = "-经费说明.docx"
+MANIFEST = ".perfdoc-build.json"
 
 
 @dataclass
 class BuildResult:
     loaded: LoadResult
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
     refused: dict[str, list[Problem]] = field(default_factory=dict)  # project file -> its errors
-    errors: list[str] = field(default_factory=list)  # departments that could not be built (template…)
+    errors: list[str] = field(default_factory=list)  # departments that could not be built
 
     @property
     def fatal(self) -> bool:
@@ -54,6 +66,69 @@ def output_names(projects: list[ProjectFile]) -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """perfdoc's own code: a new version of the renderer means new documents."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _hash(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+class _Outputs:
+    """Writes a department's files, skipping those whose inputs and bytes are unchanged."""
+
+    def __init__(self, folder: Path, result: BuildResult):
+        self.folder = folder
+        self.result = result
+        self.path = folder / MANIFEST
+        try:
+            self.old = json.loads(self.path.read_text("utf-8")).get("outputs", {})
+        except (OSError, ValueError, AttributeError):
+            self.old = {}
+        self.new: dict[str, dict] = {}
+
+    def up_to_date(self, name: str, key: str) -> bool:
+        entry = self.old.get(name)
+        target = self.folder / name
+        if not entry or entry.get("input") != key or not target.is_file():
+            return False
+        if hashlib.sha256(target.read_bytes()).hexdigest() != entry.get("sha256"):
+            return False
+        self.new[name] = entry
+        self.result.unchanged.append(target)
+        return True
+
+    def write(self, name: str, key: str, render: Callable[[], object], title: str, subject: str) -> None:
+        from .render.document import to_bytes
+        from .fsutil import atomic_write_bytes
+
+        data = to_bytes(render(), title=title, subject=subject)
+        atomic_write_bytes(self.folder / name, data)
+        self.new[name] = {"input": key, "sha256": hashlib.sha256(data).hexdigest()}
+        self.result.written.append(self.folder / name)
+
+    def close(self) -> None:
+        for name in sorted(set(self.old) - set(self.new)):
+            stale = self.folder / name
+            if stale.is_file() and stale.parent == self.folder:
+                stale.unlink()
+                self.result.removed.append(stale)
+        if self.new != self.old or not self.path.is_file():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.path, json.dumps({"perfdoc": __version__, "outputs": self.new},
+                                                    ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
 def build(
     paths: Iterable[Path],
     out: Path,
@@ -65,39 +140,76 @@ def build(
     result = BuildResult(loaded)
     if loaded.fatal:
         return result
-    problems = check_departments(loaded.departments)
     errors_by_file: dict[Path, list[Problem]] = {}
-    for p in problems:
+    for p in check_departments(loaded.departments):
         if p.severity is Severity.ERROR:
             errors_by_file.setdefault(Path(p.file), []).append(p)
 
-    jobs: list[tuple[DepartmentFolder, Template, int, ProjectFile]] = []
+    plans = []
     for dep in loaded.departments:
         try:
             template = find_template(dep.model.layout.template if dep.model else None, dep.path)
         except TemplateError as exc:
             result.errors.append(f"{dep.path}: {exc}")
             continue
-        for number, project in enumerate(dep.ordered_projects(), start=1):
-            errs = errors_by_file.get(Path(project.path))
-            if errs and not force:
-                result.refused[str(project.path)] = errs
-                continue
-            jobs.append((dep, template, number, project))
+        projects = dep.ordered_projects()
+        refused = [p for p in projects if errors_by_file.get(Path(p.path)) and not force]
+        for p in refused:
+            result.refused[str(p.path)] = errors_by_file[Path(p.path)]
+        plans.append((dep, template, projects, refused))
 
-    names_by_dep = {id(dep): output_names(dep.ordered_projects()) for dep in loaded.departments}
-    for done, (dep, template, number, project) in enumerate(jobs, start=1):
-        folder = department_out_dir(out, dep)
-        stem = names_by_dep[id(dep)][project.key]
-        if progress:
-            progress(done, len(jobs), project.model.name)
-        name = project.model.name
-        declaration = build_declaration(project, template, number=number)
-        path = folder / f"{stem}{DECLARATION_SUFFIX}"
-        save_document(declaration, path, title=f"{name} 绩效目标申报表", subject=dep.name)
-        result.written.append(path)
-        narrative = build_narrative(project, template, number=number)
-        path = folder / f"{stem}{NARRATIVE_SUFFIX}"
-        save_document(narrative, path, title=f"{name} 项目经费情况说明", subject=dep.name)
-        result.written.append(path)
+    total = sum(len(projects) - len(refused) for _, _, projects, refused in plans)
+    done = 0
+    for dep, template, projects, refused in plans:
+        outputs = _Outputs(department_out_dir(out, dep), result)
+        done = _build_department(dep, template, projects, refused, outputs, result, progress, done, total)
+        outputs.close()
     return result
+
+
+def _build_department(dep, template: Template, projects, refused, outputs: _Outputs, result: BuildResult,
+                      progress, done: int, total: int) -> int:
+    from .render.declaration import build_declaration
+    from .render.narrative import build_narrative
+
+    common = _hash(_code_fingerprint(), template.fingerprint, dep.source.text if dep.source else "")
+    stems = output_names(projects)
+    keys = []
+    for number, project in enumerate(projects, start=1):
+        key = _hash(common, project.source.text, str(number), stems[project.key])
+        keys.append(key)
+        if project in refused:
+            continue
+        done += 1
+        if progress:
+            progress(done, total, project.model.name)
+        name = project.model.name
+        for suffix, render, title in (
+            (NARRATIVE_SUFFIX, lambda: build_narrative(project, template, number=number), "项目经费情况说明"),
+            (DECLARATION_SUFFIX, lambda: build_declaration(project, template, number=number), "绩效目标申报表"),
+        ):
+            file_name = f"{stems[project.key]}{suffix}"
+            if not outputs.up_to_date(file_name, key):
+                outputs.write(file_name, key, render, f"{name} {title}", dep.name)
+    if refused or not projects or dep.model is None:
+        return done
+    _build_summary(dep, template, projects, keys, outputs, result)
+    return done
+
+
+def _build_summary(dep, template, projects, keys, outputs: _Outputs, result: BuildResult) -> None:
+    from .compose.summary import SummaryError, build_summary, summary_file_name
+
+    attachments = []
+    for name in dep.model.attachments:
+        path = dep.path / name
+        attachments.append(path.read_bytes() if path.is_file() else b"missing:" + name.encode())
+    key = _hash("summary", *keys, *attachments)
+    file_name = summary_file_name(dep)
+    if outputs.up_to_date(file_name, key):
+        return
+    try:
+        outputs.write(file_name, key, lambda: build_summary(dep, projects, template),
+                      file_name.removesuffix(".docx"), dep.name)
+    except SummaryError as exc:
+        result.errors.append(str(exc))

@@ -102,7 +102,7 @@ class Template:
     def reference(self) -> bytes:
         return (self.folder / "reference.docx").read_bytes()
 
-    def text(self, name: str, **data) -> str:
+    def text(self, name: str, /, **data) -> str:
         """Render texts/<name>.j2 with ``data`` (values are data, never template source)."""
         try:
             return self._env.get_template(f"{name}.j2").render(**data).strip()

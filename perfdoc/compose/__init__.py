@@ -1,0 +1,1 @@
+"""Compose: documents made of many projects (the 汇总表)."""

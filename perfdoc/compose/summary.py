@@ -1,0 +1,121 @@
+"""The 汇总表: one document per department and year (forms.md §3).
+
+Built directly: the title, the summary sentence, an index table, then every
+project's 经费说明 and 申报表 appended into the one document, each from a new
+page.  docxcompose is used only for foreign Word files listed as
+``attachments`` in department.toml, appended at the end with their own styles.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+from docx.document import Document
+
+from ..model import DepartmentFolder, Money, ProjectFile
+from ..render.common import money_text, printed_unit
+from ..render.declaration import declaration_xml
+from ..render.document import new_document
+from ..render.docxml import append, cell, page_break, para, row, table
+from ..render.narrative import narrative_xml
+from ..render.template import Template
+
+__all__ = ["SummaryError", "summary_figures", "build_summary", "summary_file_name"]
+
+_WIDTH = 9298  # text width of A4 with 2.3 cm margins, in twips
+
+
+class SummaryError(Exception):
+    """A problem that stops the 汇总表 (message in Chinese), e.g. an unreadable attachment."""
+
+
+def summary_file_name(dep: DepartmentFolder) -> str:
+    year = dep.year if dep.year is not None else ""
+    return f"{year}年度项目绩效目标汇总表.docx"
+
+
+def summary_figures(dep: DepartmentFolder, projects: list[ProjectFile]) -> dict:
+    """The figures of the summary sentence, computed from the projects."""
+    total = Money.sum(p.model.funding.annual for p in projects)
+    model = dep.model
+    return {
+        "department": model.department.name if model else dep.path.name,
+        "year": model.department.year if model else (projects[0].model.project.year if projects else ""),
+        "budget_units": model.department.budget_units if model else 1,
+        "count": len(projects),
+        "total": total,
+        "total_wan": f"{(total.yuan / Decimal(10000)).quantize(Decimal('0.01')):.2f}",
+    }
+
+
+def _index_table(projects: list[ProjectFile], template: Template) -> str:
+    unit = printed_unit(projects[0], template) if projects else template.variant.unit
+    grid = [900, 4398, 1800, 2200]
+    head = row([
+        cell(para("序号", style="PDTableHead"), grid[0]),
+        cell(para("项目名称", style="PDTableHead"), grid[1]),
+        cell(para("项目类别", style="PDTableHead"), grid[2]),
+        cell(para(f"年度资金申请总额（{unit}）", style="PDTableHead"), grid[3]),
+    ], header=True)
+    rows = [head]
+    for i, p in enumerate(projects, start=1):
+        m = p.model
+        rows.append(row([
+            cell(para(str(i), style="PDTable"), grid[0]),
+            cell(para(m.name, style="PDTableLeft"), grid[1]),
+            cell(para(m.project.category, style="PDTable"), grid[2]),
+            cell(para(money_text(m.funding.annual, template, unit), style="PDTable", align="right"), grid[3]),
+        ]))
+    total = Money.sum(p.model.funding.annual for p in projects)
+    rows.append(row([
+        cell(para("合计", style="PDTableHead"), grid[0] + grid[1] + grid[2], span=3),
+        cell(para(money_text(total, template, unit), style="PDTable", align="right"), grid[3]),
+    ]))
+    return table(grid, rows)
+
+
+def build_summary(
+    dep: DepartmentFolder,
+    projects: list[ProjectFile],
+    template: Template,
+    *,
+    index: bool = True,
+) -> Document:
+    figures = summary_figures(dep, projects)
+    document = new_document(template.reference)
+    parts = [
+        para(template.text("summary_title", **figures), style="PDSummaryTitle"),
+        para(template.text("summary", **figures), style="PDBody"),
+    ]
+    if index and projects:
+        parts.append(_index_table(projects, template))
+    for number, project in enumerate(projects, start=1):
+        parts += narrative_xml(project, template, number=number, page_break_before=True)
+        parts += declaration_xml(project, template, number=number, page_break_before=True)
+    append(document, *parts)
+    attachments = dep.model.attachments if dep.model else []
+    if attachments:
+        document = _append_attachments(document, dep.path, attachments)
+    return document
+
+
+def _append_attachments(document: Document, folder: Path, attachments: list[str]) -> Document:
+    from docxcompose.composer import Composer
+
+    composer = Composer(document)
+    for name in attachments:
+        path = (folder / name)
+        if not path.is_file():
+            raise SummaryError(f"{folder / 'department.toml'}：附件“{name}”不存在")
+        try:
+            with zipfile.ZipFile(path) as z:
+                z.getinfo("word/document.xml")
+            foreign = docx.Document(str(path))
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise SummaryError(f"{folder / 'department.toml'}：附件“{name}”不是可读的 Word（.docx）文件（{exc}）") from None
+        append(composer.doc, page_break())
+        composer.append(foreign)
+    return composer.doc

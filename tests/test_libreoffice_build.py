@@ -1,0 +1,57 @@
+"""The real-reader test: LibreOffice opens every built example document; pdftotext finds
+each project's name, its amounts as printed and every indicator; page counts are sane."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import PROJECTS, run_cli
+from libreoffice import need_libreoffice, pdf_pages, pdf_text, to_pdf
+
+from perfdoc.build import output_names
+from perfdoc.load import load_paths
+from perfdoc.render.common import money_text, printed_unit, target_text
+from perfdoc.render.template import find_template
+
+pytestmark = pytest.mark.libreoffice
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    need_libreoffice()
+    out = tmp_path_factory.mktemp("out")
+    r = run_cli("build", "projects", "--force", "-o", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    docs = sorted(out.rglob("*.docx"))
+    assert docs
+    return out, to_pdf(docs, tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.mark.parametrize("folder", ["2022-songjiang", "2026-hongqiao", "2022-huacao"])
+def test_reader_sees_names_amounts_and_indicators(converted, folder):
+    out, pdfs = converted
+    dep = load_paths([PROJECTS / folder]).departments[0]
+    template = find_template(dep.model.layout.template, dep.path)
+    stems = output_names(dep.ordered_projects())
+    for project in dep.ordered_projects():
+        m = project.model
+        declaration = pdfs[out / folder / f"{stems[project.key]}-申报表.docx"]
+        text = pdf_text(declaration)
+        assert _squash(m.name) in text
+        unit = printed_unit(project, template)
+        for amount in (m.funding.annual, m.funding.annual_appropriation, m.funding.total):
+            assert money_text(amount, template, unit) in text
+        for ind in m.indicators:
+            assert _squash(ind.name) in text, ind.name
+            assert _squash(target_text(ind.target, template)) in text, ind.target.text
+        pages = pdf_pages(declaration)
+        assert 1 <= pages <= 2 + len(m.indicators) // 12, pages
+        narrative = pdfs[out / folder / f"{stems[project.key]}-经费说明.docx"]
+        ntext = pdf_text(narrative)
+        assert "一、项目概述" in ntext and "七、绩效目标" in ntext
+        assert 1 <= pdf_pages(narrative) <= 6
