@@ -108,11 +108,14 @@ class PeriodContainsPlan(Rule):
     name = "period-contains-plan"
 
     def check(self, ctx: Context):
-        if ctx.model.goals.period is None:
-            return
-        first, last = ctx.model.goals.period
+        first, last = ctx.model.period  # an absent period means the budget year
         p = ctx.model.project
         where = ("goals", "period")
+        if ctx.model.goals.period is None:
+            if p.nature == "阶段性项目" and p.start <= p.end and (p.start.year < first or p.end.year > last):
+                yield Finding(where, f"阶段性项目的计划期 {p.start} 至 {p.end} 跨年，"
+                                     f"但没有写项目总目标的起止年度（goals.period），按预算年度 {p.year} 年算不包含计划期")
+            return
         if first > last:
             yield Finding(where, f"项目总目标的起始年度 {first} 晚于结束年度 {last}")
             return

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from ...model import Money
-from ..base import Context, Finding, Rule
+from ..base import Context, Finding, Rule, iter_texts
 
 
 def _yuan(m: Money) -> str:
@@ -103,7 +103,9 @@ class AnnualExceedsTotal(Rule):
 
 _UNIT = {"万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
 _AMOUNT = re.compile(
-    r"(?:(?P<whole>整个项目|项目总|项目|总)(?:预算|资金)(?:资金|总额|总计)?|预算资金|资金总额|预算总额)"
+    r"(?:(?P<total>整个项目总?预算(?:资金)?|项目总预算(?:资金)?|项目资金总额|项目总资金|项目预算总额)"
+    r"|(?P<annual>(?:本|当)年度预算(?:资金)?|年度资金申请总额|年度预算资金)"
+    r"|(?:(?<![\u4e00-\u9fff])|(?<=[该本此]))(?:项目预算(?:资金|金额)?|预算资金|预算金额|预算总额))"
     r"(?:为|是|共计|合计|总计|共)?(?P<approx>约为|约|大约)?\s*"
     r"(?P<num>\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|万|元)"
 )
@@ -112,8 +114,9 @@ _AMOUNT = re.compile(
 class NarrativeAmount(Rule):
     """项目经费情况说明中写的项目预算金额与申报表的年度资金申请总额不一致。
 
-    说明中的金额以万元书写，换算后与申报表比较；比较的是年度资金申请总额，
-    不是阶段性项目的多年总额。“约”允许按所写精度四舍五入。
+    说明中的金额以万元书写，换算后与申报表比较：“整个项目预算”“项目总预算”“项目资金总额”
+    与项目资金总额比较（阶段性项目的多年总额），其余（“预算资金”“本年度预算”“年度资金申请总额”）
+    与年度资金申请总额比较；分项金额（“党建阵地建设预算56万”）不比较。“约”允许按所写精度四舍五入。
 
     不合格::
 
@@ -137,19 +140,18 @@ class NarrativeAmount(Rule):
         narrative = ctx.model.narrative
         if narrative is None:
             return
-        annual = ctx.model.funding.annual.yuan
-        from ..base import iter_texts
-
+        funding = ctx.model.funding
         for path, text in iter_texts(narrative, ("narrative",)):
             for m in _AMOUNT.finditer(text):
+                label, expected = ("项目资金总额", funding.total.yuan) if m["total"] else ("年度资金申请总额", funding.annual.yuan)
                 digits = re.sub(r"[,，]", "", m["num"])
                 stated = Decimal(digits) * _UNIT[m["unit"]]
-                if stated == annual:
+                if stated == expected:
                     continue
                 if m["approx"]:
                     places = len(digits.split(".")[1]) if "." in digits else 0
                     step = Decimal(1).scaleb(-places) * _UNIT[m["unit"]]
-                    if abs(stated - annual) <= step / 2:
+                    if abs(stated - expected) <= step / 2:
                         continue
-                yield Finding(path, f"经费说明写“{m.group()}”，而申报表的年度资金申请总额是 "
-                                    f"{Money(annual).format_plain('万元')} 万元（{Money(annual).format('元')} 元）")
+                yield Finding(path, f"经费说明写“{m.group()}”，而申报表的{label}是 "
+                                    f"{Money(expected).format_plain('万元')} 万元（{Money(expected).format('元')} 元）")

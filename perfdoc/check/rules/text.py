@@ -7,7 +7,8 @@ import re
 from ...model.framework import normalise_name
 from ..base import Context, Finding, Rule, iter_texts
 
-_PLACEHOLDER = re.compile(r"[XＸ]{2,}|某某|待填|[○〇◯]{2,}|[*＊]")
+#: 〇 (U+3007) is the numeral zero of 二〇〇八年, not a placeholder; ○ (U+25CB) is.
+_PLACEHOLDER = re.compile(r"[XＸ]{2,}|某某|待填|[○◯]{2,}|(?<![0-9０-９])[*＊]+(?![0-9０-９])")
 
 #: Words that say "better" without saying how much: no measure on a 质量指标.
 _CHANGE_WORDS = frozenset("提升 提高 增强 加强 优化 改善 明显 显著 促进 同比提升 优化提升 逐步提升 不断提升 大幅提升".split())
