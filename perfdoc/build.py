@@ -68,11 +68,12 @@ def output_names(projects: list[ProjectFile]) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """perfdoc's own code: a new version of the renderer means new documents."""
+    """The code that shapes the documents: a new renderer means new documents."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.read_bytes())
+    for sub in ("model", "render", "compose"):
+        for path in sorted((package / sub).rglob("*.py")):
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -47,8 +47,17 @@ def build_cmd(
     for path, problems in result.refused.items():
         typer.echo(f"未生成 {display_path(Path(path))}：有 {len(problems)} 个错误（加 --force 可强制生成）")
         print_problems(problems, sys.stdout)
-    typer.echo(f"已写入 {len(result.written)} 个文件到 {display_path(out)}/" +
-               (f"；{len(result.refused)} 个项目因错误未生成" if result.refused else ""))
+    if result.written or result.removed:
+        summary = f"已写入 {len(result.written)} 个文件到 {display_path(out)}/"
+        if result.unchanged:
+            summary += f"，{len(result.unchanged)} 个文件没有变化未重写"
+        if result.removed:
+            summary += f"，删除了 {len(result.removed)} 个不再对应项目的旧文件"
+    else:
+        summary = f"没有变化：{display_path(out)}/ 中的 {len(result.unchanged)} 个文件都是最新的，未重写任何文件"
+    if result.refused:
+        summary += f"；{len(result.refused)} 个项目因错误未生成（汇总表也未生成）"
+    typer.echo(summary + "。")
     if result.errors:
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FAULTS if result.refused else exitcodes.OK)
