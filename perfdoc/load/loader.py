@@ -20,7 +20,7 @@ import tomli
 from pydantic import BaseModel, ValidationError
 
 from ..model import (
-    Department, DepartmentFolder, Positions, Problem, Project, ProjectFile, Severity, SourceFile,
+    Department, DepartmentFolder, Problem, Project, ProjectFile, Severity, SourceFile,
 )
 from .messages import toml_message, validation_message
 from .positions import scan

@@ -8,7 +8,7 @@ given in 万元 are converted to 元 on input.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 __all__ = ["Money", "MoneyError", "UNITS", "MAX_YUAN"]
 

@@ -8,15 +8,12 @@ them without refusing the file.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .fields import MoneyField, PlanDate, Score, TargetField, Text
 from .money import Money
-from .target import Target
 
 __all__ = [
     "ProjectInfo", "Funding", "Goals", "Indicator", "Basis", "BudgetPlan", "Narrative",

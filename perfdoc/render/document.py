@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document
+from docx.opc.pkgwriter import PackageWriter
 
 from ..fsutil import atomic_write_bytes
 
@@ -34,7 +35,25 @@ def new_document(reference: bytes) -> Document:
     return document
 
 
+class _FixedZipWriter:
+    """python-docx's physical package writer, with fixed timestamps: written once, no rewrite."""
+
+    def __init__(self, stream: io.BytesIO):
+        self._zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.create_system = 0
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
 def to_bytes(document: Document, *, title: str = "", subject: str = "") -> bytes:
+    """The .docx bytes: deterministic (fixed properties, timestamps and entry order)."""
     props = document.core_properties
     props.author = "perfdoc"
     props.last_modified_by = "perfdoc"
@@ -44,22 +63,17 @@ def to_bytes(document: Document, *, title: str = "", subject: str = "") -> bytes
     props.modified = FIXED_TIME
     props.last_printed = FIXED_TIME
     props.revision = 1
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     raw = io.BytesIO()
-    document.save(raw)
-    return normalise_zip(raw.getvalue())
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a .docx zip with fixed timestamps and permissions, keeping entry order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    writer = _FixedZipWriter(raw)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return raw.getvalue()
 
 
 def save_document(document: Document, path: Path, *, title: str = "", subject: str = "") -> bytes:

@@ -11,7 +11,7 @@ All widths are in twips (1/20 pt); sizes in half-points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
@@ -22,6 +22,8 @@ __all__ = [
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NSDECL = f'xmlns:w="{W_NS}"'
+_TBL = f"{{{W_NS}}}tbl"
+_TR = f"{{{W_NS}}}tr"
 
 
 @dataclass
@@ -172,7 +174,16 @@ def append(document, *xml_parts: str) -> None:
     sect = body.sectPr
     fragment = parse_xml(f"<w:body {_NSDECL}>{''.join(xml_parts)}</w:body>")
     for child in list(fragment):
+        # lxml moves a large subtree between documents in quadratic time: move a table
+        # without its rows, then the rows one by one (linear).
+        rows = []
+        if child.tag == _TBL:
+            rows = [r for r in child if r.tag == _TR]
+            for r in rows:
+                child.remove(r)
         if sect is not None:
             sect.addprevious(child)
         else:
             body.append(child)
+        for r in rows:
+            child.append(r)
