@@ -27,16 +27,22 @@ def to_pdf(docs: list[Path], outdir: Path) -> dict[Path, Path]:
     need_libreoffice()
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "lo-profile"
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docs)],
-        check=True, capture_output=True, timeout=900,
-    )
-    result = {}
+    # one output folder per source folder: two departments both have a 2022年度…汇总表
+    groups: dict[Path, list[Path]] = {}
     for doc in docs:
-        pdf = outdir / (doc.stem + ".pdf")
-        assert pdf.is_file(), f"LibreOffice did not convert {doc}"
-        result[doc] = pdf
+        groups.setdefault(doc.parent, []).append(doc)
+    result = {}
+    for i, (parent, group) in enumerate(sorted(groups.items())):
+        target = outdir / f"{i:02d}-{parent.name}"
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", "pdf", "--outdir", str(target), *map(str, group)],
+            check=True, capture_output=True, timeout=900,
+        )
+        for doc in group:
+            pdf = target / (doc.stem + ".pdf")
+            assert pdf.is_file(), f"LibreOffice did not convert {doc}"
+            result[doc] = pdf
     return result
 
 

@@ -55,3 +55,16 @@ def test_reader_sees_names_amounts_and_indicators(converted, folder):
         ntext = pdf_text(narrative)
         assert "一、项目概述" in ntext and "七、绩效目标" in ntext
         assert 1 <= pdf_pages(narrative) <= 6
+
+
+@pytest.mark.parametrize("folder", ["2022-songjiang", "2026-hongqiao", "2022-huacao"])
+def test_summary_pages_equal_the_parts(converted, folder):
+    """The 汇总表 is the intro page plus every project's 经费说明 and 申报表, each from a new page."""
+    out, pdfs = converted
+    summary = next(pdf for doc, pdf in pdfs.items() if doc.parent.name == folder and doc.name.endswith("汇总表.docx"))
+    parts = [pdf for doc, pdf in pdfs.items() if doc.parent.name == folder and not doc.name.endswith("汇总表.docx")]
+    assert pdf_pages(summary) == 1 + sum(pdf_pages(p) for p in parts)
+    text = pdf_text(summary)
+    dep = load_paths([PROJECTS / folder]).departments[0]
+    for project in dep.ordered_projects():
+        assert _squash(project.model.name) in text

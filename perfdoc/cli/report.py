@@ -29,7 +29,7 @@ def _source_lines(problems: Iterable[Problem]) -> dict[Path, list[str]]:
     for p in problems:
         if p.file not in cache:
             try:
-                cache[p.file] = Path(p.file).read_text("utf-8-sig").splitlines()
+                cache[p.file] = [ln.removesuffix("\r") for ln in Path(p.file).read_text("utf-8-sig").split("\n")]
             except (OSError, UnicodeDecodeError, ValueError):
                 cache[p.file] = []
     return cache

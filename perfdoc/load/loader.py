@@ -67,8 +67,11 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     except IsADirectoryError:
         problems.append(_problem(path, 1, 1, "PD006", "这是一个文件夹，不是 TOML 文件"))
         return None
+    except PermissionError:
+        problems.append(_problem(path, 1, 1, "PD005", "无法读取文件：没有读取权限"))
+        return None
     except OSError as exc:
-        problems.append(_problem(path, 1, 1, "PD005", f"无法读取文件：{exc.strerror or exc}"))
+        problems.append(_problem(path, 1, 1, "PD005", f"无法读取文件（系统错误 {exc.errno}：{exc.strerror}）"))
         return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1

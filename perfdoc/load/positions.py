@@ -102,7 +102,8 @@ def _skip_value(text: str, pos: int, depth: int, in_ml: str | None):
 
 
 def scan(source: str) -> Positions:
-    lines = source.splitlines()
+    # TOML lines end at \n only; str.splitlines() would also split at U+2028, U+0085…
+    lines = [line.removesuffix("\r") for line in source.split("\n")]
     positions = Positions(lines)
     keys = positions.keys
     counts: dict[tuple, int] = {}  # array-of-tables path -> number of elements so far

@@ -51,10 +51,11 @@ class Money:
             number = Decimal(str(value))
         elif isinstance(value, str):
             text = _STRIP.sub("", value)
-            if text.endswith("万元") and unit == "元":
+            # an explicit unit written with the number wins over the table's unit
+            if text.endswith("万元"):
                 text, unit = text[:-2], "万元"
             elif text.endswith("元"):
-                text = text[:-1]
+                text, unit = text[:-1], "元"
             if not _NUMBER.fullmatch(text):
                 raise MoneyError(f"“{value[:40]}”不是金额（应写作 1020000、\"4,483,000.00\" 之类）")
             number = Decimal(text)
@@ -130,4 +131,8 @@ class Money:
 
 
 def _type_name(value: object) -> str:
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.time)):
+        return f"日期/时间 {value}"
     return {dict: "表（table）", list: "数组", str: "字符串"}.get(type(value), type(value).__name__)

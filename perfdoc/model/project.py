@@ -32,7 +32,7 @@ class ProjectInfo(_Model):
     """[project]：项目基本信息。"""
 
     name: Text = Field(description="项目名称")
-    year: int = Field(ge=2000, le=2100, description="预算年度，如 2026")
+    year: int = Field(ge=2000, le=2100, strict=True, description="预算年度，如 2026")
     category: Text = Field("", description="项目类别，如 特定目标类、经常性项目、专项资金")
     nature: Literal["经常性项目", "一次性项目", "阶段性项目"] | None = Field(
         None, description="项目性质：经常性项目、一次性项目或阶段性项目（表上有此栏时填写）"
@@ -191,8 +191,8 @@ class DepartmentInfo(_Model):
 
     name: Text = Field(description="单位名称（汇总表标题）")
     authority: Text | None = Field(None, description="各项目默认的主管部门")
-    year: int = Field(ge=2000, le=2100, description="预算年度")
-    budget_units: int = Field(1, ge=1, le=10000, description="预算单位数（汇总表说明中的“N个预算单位”）")
+    year: int = Field(ge=2000, le=2100, strict=True, description="预算年度")
+    budget_units: int = Field(1, ge=1, le=10000, strict=True, description="预算单位数（汇总表说明中的“N个预算单位”）")
 
 
 class Layout(_Model):
