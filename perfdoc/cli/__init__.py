@@ -31,7 +31,17 @@ def _root(
     """perfdoc：以 TOML 管理项目绩效文档。"""
 
 
-from . import build_cmd, commands  # noqa: E402,F401  (registers the subcommands)
+def _register_commands() -> None:
+    """Import commands.py and every *_cmd.py module: each registers its subcommand on ``app``."""
+    import importlib
+    import pkgutil
+
+    importlib.import_module(f"{__name__}.commands")
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.endswith("_cmd")):
+        importlib.import_module(f"{__name__}.{module}")
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Diff: what changed between two department folders (two years, or a git revision)."""
