@@ -109,11 +109,10 @@ class _Outputs:
         self.result.unchanged.append(target)
         return True
 
-    def write(self, name: str, key: str, render: Callable[[], object], title: str, subject: str) -> None:
-        from .render.document import to_bytes
+    def write(self, name: str, key: str, render: Callable[[], bytes]) -> None:
         from .fsutil import atomic_write_bytes
 
-        data = to_bytes(render(), title=title, subject=subject)
+        data = render()
         atomic_write_bytes(self.folder / name, data)
         self.new[name] = {"input": key, "sha256": hashlib.sha256(data).hexdigest()}
         self.result.written.append(self.folder / name)
@@ -170,8 +169,9 @@ def build(
 
 def _build_department(dep, template: Template, projects, refused, outputs: _Outputs, result: BuildResult,
                       progress, done: int, total: int) -> int:
-    from .render.declaration import build_declaration
-    from .render.narrative import build_narrative
+    from .render.declaration import declaration_xml
+    from .render.document import render_bytes
+    from .render.narrative import narrative_xml
 
     common = _hash(_code_fingerprint(), template.fingerprint, dep.source.text if dep.source else "")
     stems = output_names(projects)
@@ -185,13 +185,14 @@ def _build_department(dep, template: Template, projects, refused, outputs: _Outp
         if progress:
             progress(done, total, project.model.name)
         name = project.model.name
-        for suffix, render, title in (
-            (NARRATIVE_SUFFIX, lambda: build_narrative(project, template, number=number), "项目经费情况说明"),
-            (DECLARATION_SUFFIX, lambda: build_declaration(project, template, number=number), "绩效目标申报表"),
+        for suffix, parts, title in (
+            (NARRATIVE_SUFFIX, narrative_xml, "项目经费情况说明"),
+            (DECLARATION_SUFFIX, declaration_xml, "绩效目标申报表"),
         ):
             file_name = f"{stems[project.key]}{suffix}"
             if not outputs.up_to_date(file_name, key):
-                outputs.write(file_name, key, render, f"{name} {title}", dep.name)
+                outputs.write(file_name, key, lambda: render_bytes(
+                    template.reference, parts(project, template, number=number), title=f"{name} {title}", subject=dep.name))
     if refused or not projects or dep.model is None:
         return done
     _build_summary(dep, template, projects, keys, outputs, result)
@@ -199,7 +200,7 @@ def _build_department(dep, template: Template, projects, refused, outputs: _Outp
 
 
 def _build_summary(dep, template, projects, keys, outputs: _Outputs, result: BuildResult) -> None:
-    from .compose.summary import SummaryError, build_summary, summary_file_name
+    from .compose.summary import SummaryError, summary_bytes, summary_file_name
 
     attachments = []
     for name in dep.model.attachments:
@@ -210,7 +211,6 @@ def _build_summary(dep, template, projects, keys, outputs: _Outputs, result: Bui
     if outputs.up_to_date(file_name, key):
         return
     try:
-        outputs.write(file_name, key, lambda: build_summary(dep, projects, template),
-                      file_name.removesuffix(".docx"), dep.name)
+        outputs.write(file_name, key, lambda: summary_bytes(dep, projects, template))
     except SummaryError as exc:
         result.errors.append(str(exc))

@@ -46,3 +46,19 @@ def test_golden_mismatch_reports_a_readable_diff_and_keeps_the_file(monkeypatch)
     message = str(info.value)
     assert "+" in message and "改过的指标名称" in message
     assert "_failures" in message
+
+
+@pytest.mark.parametrize("folder, key, number", CASES)
+def test_fast_path_equals_python_docx_path(folder, key, number):
+    """build writes XML straight into the zip; the content equals the python-docx path."""
+    from docx_compare import pretty_parts
+
+    from perfdoc.render.declaration import declaration_xml
+    from perfdoc.render.document import render_bytes
+    from perfdoc.render.narrative import narrative_xml
+
+    project, template = _project(folder, key)
+    for xml, build_doc in ((declaration_xml, build_declaration), (narrative_xml, build_narrative)):
+        fast = render_bytes(template.reference, xml(project, template, number=number), title="t", subject="s")
+        slow = to_bytes(build_doc(project, template, number=number), title="t", subject="s")
+        assert pretty_parts(fast) == pretty_parts(slow)

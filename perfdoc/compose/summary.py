@@ -18,12 +18,12 @@ from docx.document import Document
 from ..model import DepartmentFolder, Money, ProjectFile
 from ..render.common import money_text, printed_unit
 from ..render.declaration import declaration_xml
-from ..render.document import new_document
+from ..render.document import new_document, render_bytes, to_bytes
 from ..render.docxml import append, cell, page_break, para, row, table
 from ..render.narrative import narrative_xml
 from ..render.template import Template
 
-__all__ = ["SummaryError", "summary_figures", "build_summary", "summary_file_name"]
+__all__ = ["SummaryError", "summary_figures", "summary_xml", "build_summary", "summary_bytes", "summary_file_name"]
 
 _WIDTH = 9298  # text width of A4 with 2.3 cm margins, in twips
 
@@ -77,15 +77,9 @@ def _index_table(projects: list[ProjectFile], template: Template) -> str:
     return table(grid, rows)
 
 
-def build_summary(
-    dep: DepartmentFolder,
-    projects: list[ProjectFile],
-    template: Template,
-    *,
-    index: bool = True,
-) -> Document:
+def summary_xml(dep: DepartmentFolder, projects: list[ProjectFile], template: Template, *, index: bool = True) -> list[str]:
+    """The body of the 汇总表 without attachments: XML fragments."""
     figures = summary_figures(dep, projects)
-    document = new_document(template.reference)
     parts = [
         para(template.text("summary_title", **figures), style="PDSummaryTitle"),
         para(template.text("summary", **figures), style="PDBody"),
@@ -95,11 +89,31 @@ def build_summary(
     for number, project in enumerate(projects, start=1):
         parts += narrative_xml(project, template, number=number, page_break_before=True)
         parts += declaration_xml(project, template, number=number, page_break_before=True)
-    append(document, *parts)
+    return parts
+
+
+def build_summary(
+    dep: DepartmentFolder,
+    projects: list[ProjectFile],
+    template: Template,
+    *,
+    index: bool = True,
+) -> Document:
+    document = new_document(template.reference)
+    append(document, *summary_xml(dep, projects, template, index=index))
     attachments = dep.model.attachments if dep.model else []
     if attachments:
         document = _append_attachments(document, dep.path, attachments)
     return document
+
+
+def summary_bytes(dep: DepartmentFolder, projects: list[ProjectFile], template: Template) -> bytes:
+    """The 汇总表 as .docx bytes: straight from XML unless attachments need docxcompose."""
+    title = summary_file_name(dep).removesuffix(".docx")
+    subject = dep.name
+    if dep.model is not None and dep.model.attachments:
+        return to_bytes(build_summary(dep, projects, template), title=title, subject=subject)
+    return render_bytes(template.reference, summary_xml(dep, projects, template), title=title, subject=subject)
 
 
 def _append_attachments(document: Document, folder: Path, attachments: list[str]) -> Document:
