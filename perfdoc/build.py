@@ -1,4 +1,5 @@
-"""``perfdoc build``: every project's 申报表 and 经费说明, and the department's 汇总表,
+"""``perfdoc build``: every project's 申报表 and 经费说明 (and 自评表 once evaluated), the
+department's 汇总表 (and 自评汇总),
 into out/<department folder>/.
 
 Top of the pipeline: load → check → render / compose → write atomically.
@@ -32,6 +33,7 @@ __all__ = ["BuildResult", "build", "output_names", "department_out_dir", "MANIFE
 
 DECLARATION_SUFFIX = "-申报表.docx"
 NARRATIVE_SUFFIX = "-经费说明.docx"
+SELFEVAL_SUFFIX = "-自评表.docx"
 MANIFEST = ".perfdoc-build.json"
 
 
@@ -71,7 +73,7 @@ def _code_fingerprint() -> str:
     """The code that shapes the documents: a new renderer means new documents."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for sub in ("model", "render", "compose"):
+    for sub in ("model", "evaluate", "render", "compose"):
         for path in sorted((package / sub).rglob("*.py")):
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -171,11 +173,14 @@ def _build_department(dep, template: Template, projects, refused, outputs: _Outp
                       progress, done: int, total: int) -> int:
     from .render.declaration import declaration_xml
     from .render.document import render_bytes
+    from .evaluate import score_project
     from .render.narrative import narrative_xml
+    from .render.selfeval import selfeval_xml
 
     common = _hash(_code_fingerprint(), template.fingerprint, dep.source.text if dep.source else "")
     stems = output_names(projects)
     keys = []
+    scores = {}
     for number, project in enumerate(projects, start=1):
         key = _hash(common, project.source.text, str(number), stems[project.key])
         keys.append(key)
@@ -193,10 +198,30 @@ def _build_department(dep, template: Template, projects, refused, outputs: _Outp
             if not outputs.up_to_date(file_name, key):
                 outputs.write(file_name, key, lambda: render_bytes(
                     template.reference, parts(project, template, number=number), title=f"{name} {title}", subject=dep.name))
+        score = score_project(project.model)
+        if score is not None:  # the year is over: the 自评表
+            scores[project.key] = score
+            file_name = f"{stems[project.key]}{SELFEVAL_SUFFIX}"
+            if not outputs.up_to_date(file_name, key):
+                outputs.write(file_name, key, lambda: render_bytes(
+                    template.reference, selfeval_xml(project, template, score), title=f"{name} 绩效自评表", subject=dep.name))
     if refused or not projects or dep.model is None:
         return done
     _build_summary(dep, template, projects, keys, outputs, result)
+    if scores:
+        _build_selfeval_summary(dep, template, projects, keys, scores, outputs)
     return done
+
+
+def _build_selfeval_summary(dep, template, projects, keys, scores, outputs: _Outputs) -> None:
+    from .compose.selfeval_summary import build_selfeval_summary, selfeval_summary_file_name
+    from .render.document import to_bytes
+
+    file_name = selfeval_summary_file_name(dep)
+    key = _hash("selfeval-summary", *keys)
+    if not outputs.up_to_date(file_name, key):
+        outputs.write(file_name, key, lambda: to_bytes(build_selfeval_summary(dep, projects, template, scores),
+                                                       title=file_name.removesuffix(".docx"), subject=dep.name))
 
 
 def _build_summary(dep, template, projects, keys, outputs: _Outputs, result: BuildResult) -> None:

@@ -38,7 +38,11 @@ def test_build_writes_every_document_with_safe_names(tmp_path):
     assert "2022-songjiang/2022年度项目绩效目标汇总表.docx" in names
     assert "2026-hongqiao/2026年度项目绩效目标汇总表.docx" in names
     loaded = load_paths([PROJECTS])
-    assert len(names) == 2 * len(loaded.projects) + len(loaded.departments)
+    evaluated = [p for p in loaded.projects if p.model.evaluation is not None]
+    with_evaluations = {id(p.department) for p in evaluated}
+    assert len(names) == 2 * len(loaded.projects) + len(loaded.departments) + len(evaluated) + len(with_evaluations)
+    assert "2024-xinzhuang/社区党群服务中心工作-自评表.docx" in names
+    assert "2024-xinzhuang/2024年度项目绩效自评汇总.docx" in names
     assert not list(out.rglob("*.tmp")), "temporary files left behind"
 
 

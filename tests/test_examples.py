@@ -54,7 +54,7 @@ def test_check_cli_output_and_exit_codes():
     assert "^" in r.stdout and "Traceback" not in r.stderr
     r = run_cli("check", "--format", "json", "projects")
     doc = json.loads(r.stdout)
-    assert doc["summary"]["projects"] == 14
+    assert doc["summary"]["projects"] == len(load_paths([PROJECTS]).projects)
     assert {"file", "line", "col", "code", "message", "severity"} <= set(doc["problems"][0])
     assert r.returncode == 1
 

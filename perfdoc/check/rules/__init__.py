@@ -1,3 +1,3 @@
 """The rules, one module per family; importing this package registers them all."""
 
-from . import dates, funding, indicators, text, units  # noqa: F401
+from . import dates, evaluation, funding, indicators, text, units  # noqa: F401
