@@ -205,8 +205,12 @@ def _assert_excerpt(run: Run, where: str, line: int, context: str) -> None:
 
 
 def test_all_cases_at_once():
-    """All committed project files on one command line: each reported, none hides another."""
-    paths = [c["path"] for c in CASES if "generate" not in c and c["path"].startswith("projects/")]
+    """All committed project files on one command line: each reported, none hides another.
+
+    (Known defects, the xfail cases, are left out: a crash in one would fail this test too.)
+    """
+    paths = [c["path"] for c in CASES
+             if "generate" not in c and "xfail" not in c and c["path"].startswith("projects/")]
     run = run_check(CORPUS, *paths)
     assert "Traceback" not in run.output, run.output
     assert run.returncode == 2  # some are unusable

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+import re
 from pathlib import Path
 
 import tomli
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from ..model import (
     Department, DepartmentFolder, Problem, Project, ProjectFile, Severity, SourceFile,
 )
-from .messages import toml_message, validation_message
+from .messages import dotted_path, toml_message, validation_message
 from .positions import scan
 
 __all__ = ["LoadResult", "load_paths", "load_department", "load_project_text", "DEPARTMENT_FILE", "MAX_FILE_BYTES"]
@@ -97,11 +98,39 @@ def _parse(path: Path, text: str, problems: list[Problem]) -> dict | None:
     except tomli.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", 1) or 1
         col = getattr(exc, "colno", 1) or 1
-        problems.append(_problem(path, line, col, "PD001", toml_message(getattr(exc, "msg", str(exc)))))
+        msg = getattr(exc, "msg", str(exc))
+        line, col, message = _place_syntax_error(text, line, col, msg)
+        problems.append(_problem(path, line, col, "PD001", message))
         return None
     except RecursionError:
         problems.append(_problem(path, 1, 1, "PD001", "TOML 语法错误：嵌套层数过多"))
         return None
+
+
+_DATE_LIKE = re.compile(r"=\s*(\d{4}-\d{1,2}-\d{1,2})")
+
+
+def _place_syntax_error(text: str, line: int, col: int, msg: str) -> tuple[int, int, str]:
+    """Where a person would look for a syntax error, and what to call it.
+
+    tomli notices an unclosed array or inline table only at the next statement,
+    an unclosed string as an illegal newline, and a date like 2026-13-01 as
+    trailing garbage after the number 2026.
+    """
+    lines = text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "Illegal character" in msg and "\\n" in msg:
+        return line, col, "TOML 语法错误：字符串缺少结束引号（单行文字不能换行；多行文字请用三个引号 \"\"\"）"
+    if msg.startswith("Expected newline or end of document") and (m := _DATE_LIKE.search(here)):
+        return line, m.start(1) + 1, f"TOML 语法错误：日期“{m.group(1)}”格式错误或不存在（应写作 2026-01-01）"
+    if msg.startswith(("Unclosed array", "Unclosed inline table")):
+        opener, closer = ("[", "]") if "array" in msg else ("{", "}")
+        for back in range(line - 1, 0, -1):
+            candidate = lines[back - 1]
+            at = candidate.find("=")
+            if at >= 0 and candidate[at + 1:].lstrip().startswith(opener) and candidate.count(opener) > candidate.count(closer):
+                return back, at + 2 + (len(candidate[at + 1:]) - len(candidate[at + 1:].lstrip())), toml_message(msg)
+    return line, col, toml_message(msg)
 
 
 def _validate(model_cls: type[BaseModel], source: SourceFile, data: dict, problems: list[Problem]):
@@ -125,7 +154,7 @@ def _unknown_keys(model: BaseModel, loc: tuple, source: SourceFile, problems: li
         known = "、".join(type(model).model_fields)
         problems.append(_problem(
             source.path, line, col, "PD004",
-            f"未知的键“{'.'.join(map(str, loc + (key,)))}”（拼写错误？此处可用的键：{known}）",
+            f"未知的键“{dotted_path(loc + (key,))}”（拼写错误？此处可用的键：{known}）",
             Severity.WARNING,
         ))
     for name in type(model).model_fields:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import typing
 
 from pydantic import BaseModel
 
-__all__ = ["toml_message", "validation_message", "field_label"]
+__all__ = ["toml_message", "validation_message", "field_label", "dotted_path"]
 
 _TOML = [
     ("Expected '=' after a key", "键后面缺少“=”"),
@@ -48,6 +49,17 @@ def _model_for(annotation) -> type[BaseModel] | None:
         if found:
             return found
     return None
+
+
+def dotted_path(loc: tuple) -> str:
+    """``indicators[2].weight`` for ("indicators", 1, "weight"): array items counted from 1."""
+    dotted: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            dotted[-1:] = [f"{dotted[-1] if dotted else ''}[{part + 1}]"]
+        else:
+            dotted.append(str(part))
+    return ".".join(dotted)
 
 
 def field_label(root: type[BaseModel], loc: tuple) -> str:
@@ -92,7 +104,8 @@ def validation_message(root: type[BaseModel], error: dict) -> tuple[str, str]:
     if kind in ("less_than_equal", "less_than"):
         return "type", f"{label} 应不大于 {ctx.get('le', ctx.get('lt'))}，而不是 {_show(value)}"
     if kind == "literal_error":
-        return "type", f"{label} 只能是 {ctx.get('expected', '')}，而不是 {_show(value)}"
+        expected = re.sub(r"'([^']*)'", r"“\1”", str(ctx.get("expected", ""))).replace(" or ", " 或 ")
+        return "type", f"{label} 只能是 {expected}，而不是 {_show(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return "type", f"{label} 应为表（如 [{loc[-1] if loc else ''}] 或 {{ … }}），而不是 {_show(value)}"
     if kind == "list_type":

@@ -121,7 +121,12 @@ def scan(source: str) -> Positions:
                 out.append(counts[key] - 1)
         return tuple(out)
 
+    array: _ArrayScan | None = None
     for lineno, line in enumerate(lines, start=1):
+        if array is not None:
+            if array.feed(line, 0, lineno):
+                array = None
+            continue
         if in_ml or depth > 0:
             depth, in_ml = _skip_value(line, 0, depth, in_ml)
             continue
@@ -150,6 +155,8 @@ def scan(source: str) -> Positions:
             if parsed:
                 current = resolve(parsed[0])
                 keys.setdefault(current, (lineno, indent + 1, indent + 1))
+                for i in range(1, len(parsed[0])):  # tables made implicitly by this header
+                    keys.setdefault(resolve(parsed[0][:i]), (lineno, indent + 1, indent + 1))
             continue
         parsed = _parse_key(line, indent)
         if not parsed:
@@ -166,10 +173,13 @@ def scan(source: str) -> Positions:
         for i in range(1, len(parts)):
             keys.setdefault(current + tuple(parts[:i]), (lineno, indent + 1, indent + 1))
         rest = line[value_pos:]
+        if rest.startswith("["):
+            scanner = _ArrayScan(path, keys)
+            if not scanner.feed(line, value_pos, lineno):
+                array = scanner
+            continue
         if rest.startswith("{"):
             _scan_inline_table(line, value_pos + 1, path, lineno, keys)
-        elif rest.startswith("["):
-            _scan_inline_array(line, value_pos, path, lineno, keys)
         depth, in_ml = _skip_value(line, value_pos, 0, None)
     return positions
 
@@ -215,34 +225,62 @@ def _scan_inline_table(line: str, pos: int, path: tuple, lineno: int, keys: dict
         pos = i + 1
 
 
-def _scan_inline_array(line: str, pos: int, path: tuple, lineno: int, keys: dict) -> None:
-    """Record the column of each element of a one-line array ``[2022, 2024]``."""
-    n = len(line)
-    i = pos + 1
-    index = 0
-    depth = 0
-    start = None
-    while i < n:
-        ch = line[i]
-        if start is None and ch not in " \t":
-            if ch == "]" and depth == 0:
-                return
-            start = i
-            keys[path + (index,)] = (lineno, i + 1, i + 1)
-        if ch == '"':
+class _ArrayScan:
+    """Positions of the elements of an array value, which may run over many lines:
+    ``path + (i,)`` for each element, and the keys of one-line inline tables inside it."""
+
+    def __init__(self, path: tuple, keys: dict):
+        self.path = path
+        self.keys = keys
+        self.depth = 0
+        self.index = 0
+        self.expecting = False
+        self.in_ml: str | None = None
+
+    def feed(self, line: str, pos: int, lineno: int) -> bool:
+        """Scan ``line`` from ``pos``; True when the array has closed."""
+        n = len(line)
+        i = pos
+        while i < n:
+            if self.in_ml:
+                end = line.find(self.in_ml, i)
+                if end < 0:
+                    return False
+                i = end + 3
+                self.in_ml = None
+                continue
+            ch = line[i]
+            if ch in " \t":
+                i += 1
+                continue
+            if ch == "#":
+                return False
+            if self.depth == 1 and self.expecting and ch not in ",]":
+                self.keys[self.path + (self.index,)] = (lineno, i + 1, i + 1)
+                self.expecting = False
+                if ch == "{":
+                    _scan_inline_table(line, i + 1, self.path + (self.index,), lineno, self.keys)
+            if line.startswith('"""', i) or line.startswith("'''", i):
+                self.in_ml = line[i : i + 3]
+                i += 3
+                continue
+            if ch == '"':
+                i += 1
+                while i < n and line[i] != '"':
+                    i += 2 if line[i] == "\\" else 1
+            elif ch == "'":
+                j = line.find("'", i + 1)
+                i = n if j < 0 else j
+            elif ch in "[{":
+                self.depth += 1
+                if self.depth == 1:
+                    self.expecting = True
+            elif ch in "]}":
+                self.depth -= 1
+                if self.depth == 0:
+                    return True
+            elif ch == "," and self.depth == 1:
+                self.index += 1
+                self.expecting = True
             i += 1
-            while i < n and line[i] != '"':
-                i += 2 if line[i] == "\\" else 1
-        elif ch == "'":
-            j = line.find("'", i + 1)
-            i = n if j < 0 else j
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            if depth == 0:
-                return
-            depth -= 1
-        elif ch == "," and depth == 0:
-            index += 1
-            start = None
-        i += 1
+        return False

@@ -63,6 +63,8 @@ class Money:
             raise MoneyError(f"金额应为数字或字符串，而不是{_type_name(value)}")
         if not number.is_finite():
             raise MoneyError("金额必须是有限的数字")
+        if number.adjusted() > 15:  # before any arithmetic: 1e999999999 would overflow
+            raise MoneyError(f"金额 {value} 超过一万亿元，不像是真实的项目金额")
         yuan = number * UNITS[unit]
         if yuan < 0:
             raise MoneyError(f"金额不能为负数（{value}）")
