@@ -97,18 +97,17 @@ def diff_cmd(
 
 
 def _write_docx(diff, path: Path) -> None:
-    try:
-        from ..diff.docx_report import build_report
-    except ModuleNotFoundError as exc:
-        if exc.name != "perfdoc.diff.docx_report":
-            raise
-        raise _fail("此版本的 perfdoc 尚不能生成 Word 比较报告（缺少 perfdoc.diff.docx_report）") from None
+    from ..diff.docx_report import build_report
     from ..fsutil import atomic_write_bytes
     from ..render.document import to_bytes
+    from ..render.template import TemplateError
 
     if path.exists() and path.is_dir():
         raise _fail(f"{display_path(path)} 是一个文件夹，--docx 需要一个文件名，如 比较报告.docx")
-    data = to_bytes(build_report(diff))
+    try:
+        data = to_bytes(build_report(diff))
+    except TemplateError as exc:
+        raise _fail(str(exc)) from None
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
