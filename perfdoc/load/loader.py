@@ -58,21 +58,30 @@ class LoadResult:
 
 # -- reading text -------------------------------------------------------------
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
+def _read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            problems.append(_problem(path, 1, 1, "PD005", f"文件过大（{size / 1048576:.1f} MB），项目文件不应超过 {MAX_FILE_BYTES // 1048576} MB"))
+            problems.append(_too_large(path, size))
             return None
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         problems.append(_problem(path, 1, 1, "PD006", "这是一个文件夹，不是 TOML 文件"))
-        return None
     except PermissionError:
         problems.append(_problem(path, 1, 1, "PD005", "无法读取文件：没有读取权限"))
-        return None
     except OSError as exc:
         problems.append(_problem(path, 1, 1, "PD005", f"无法读取文件（系统错误 {exc.errno}：{exc.strerror}）"))
+    return None
+
+
+def _too_large(path: Path, size: int) -> Problem:
+    return _problem(path, 1, 1, "PD005", f"文件过大（{size / 1048576:.1f} MB），项目文件不应超过 {MAX_FILE_BYTES // 1048576} MB")
+
+
+def decode_text(path: Path, data: bytes, problems: list[Problem]) -> str | None:
+    """Bytes as read from a file → text: not too large, not binary, UTF-8 (a BOM is fine), not empty."""
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(_too_large(path, len(data)))
         return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
@@ -168,7 +177,15 @@ def _unknown_keys(model: BaseModel, loc: tuple, source: SourceFile, problems: li
 
 
 def _load_file(path: Path, model_cls: type[BaseModel], problems: list[Problem]):
-    text = _read_text(path, problems)
+    data = _read_bytes(path, problems)
+    if data is None:
+        return None, None
+    return load_bytes(path, data, model_cls, problems)
+
+
+def load_bytes(path: Path, raw: bytes, model_cls: type[BaseModel], problems: list[Problem]):
+    """(SourceFile, model) from a file's bytes; either is None when unusable (problems say why)."""
+    text = decode_text(path, raw, problems)
     if text is None:
         return None, None
     data = _parse(path, text, problems)
