@@ -366,7 +366,7 @@ def test_hundred_indicators():
 
 
 def test_merges_of_the_hundred_match_the_declaration_groups():
-    from perfdoc.render.declaration import indicator_groups
+    from perfdoc.render.formtable import indicator_groups
 
     project = _hundred()
     body = rows(_indicators(_build(project)))[1:-2]

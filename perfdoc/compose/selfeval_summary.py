@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from docx.document import Document
 
 from ..model import DepartmentFolder, ProjectFile
-from ..render.declaration import ROW_HEIGHT, TEXT_WIDTH
+from ..render.formtable import ROW_HEIGHT, TEXT_WIDTH
 from ..render.document import new_document
 from ..render.docxml import append, cell, para, row, table
 from ..render.selfeval import score_text, selfeval_xml

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING
 
 from ..model import Indicator, ProjectFile, Target
 from .common import money_text, printed_unit, split_paragraphs, target_text
-from .declaration import (
-    GOALS_SPLIT_ABOVE, HEAD_STYLE, INDICATOR_ROW_HEIGHT, LABEL, LABEL_STYLE, ROW_HEIGHT,
-    TEXT_STYLE, TEXT_WIDTH, _cells, _clean, _fit, _grid_table, _keep_whole, _lines, _p,
-    _paragraphs, _pattern, indicator_groups, year_line,
+from .declaration import year_line
+from .formtable import (
+    GOALS_SPLIT_ABOVE, HEAD_STYLE, INDICATOR_ROW_HEIGHT, LABEL, LABEL_STYLE, ROW_HEIGHT, TEXT_STYLE,
+    TEXT_WIDTH, cell_para, cells, clean, fit, grid_table, indicator_groups, keep_whole, line_count,
+    paragraphs, pattern,
 )
 from .docxml import append, cell, para, row, spacer, table
 from .document import new_document
@@ -138,17 +139,17 @@ def _form_table(project: ProjectFile, template: Template, score: "ProjectScore")
     rows: list = []
 
     # 项目名称; 主管部门 · 实施单位
-    rows.append((_cells(SELFEVAL_EDGES["name"], [_p("项目名称", LABEL_STYLE), _p(info.name)]), plain))
-    rows.append((_cells(SELFEVAL_EDGES["people"], [
-        _p("主管部门", LABEL_STYLE), _p(project.authority),
-        _p("实施单位", LABEL_STYLE), _p(info.implementer),
+    rows.append((cells(SELFEVAL_EDGES["name"], [cell_para("项目名称", LABEL_STYLE), cell_para(info.name)]), plain))
+    rows.append((cells(SELFEVAL_EDGES["people"], [
+        cell_para("主管部门", LABEL_STYLE), cell_para(project.authority),
+        cell_para("实施单位", LABEL_STYLE), cell_para(info.implementer),
     ]), plain))
 
     # funding: the label merged down the heading row and the 4 rows of amounts
     edges = SELFEVAL_EDGES["funding"]
-    label = _p(_fit(_pattern(template, "funding_label", unit=unit), edges[1] - edges[0]), LABEL_STYLE)
-    heads = [_p(_fit(h, edges[i + 3] - edges[i + 2]), HEAD_STYLE) for i, h in enumerate(FUNDING_HEADS)]
-    rows.append((_cells(edges, [label, _p(""), *heads], {0: "restart"}), plain))
+    label = cell_para(fit(pattern(template, "funding_label", unit=unit), edges[1] - edges[0]), LABEL_STYLE)
+    heads = [cell_para(fit(h, edges[i + 3] - edges[i + 2]), HEAD_STYLE) for i, h in enumerate(FUNDING_HEADS)]
+    rows.append((cells(edges, [label, cell_para(""), *heads], {0: "restart"}), plain))
     by_label = {_label_key(b.label): b for b in score.rows}
     for i, row_label in enumerate(FUNDING_ROWS):
         first = i == 0
@@ -158,30 +159,30 @@ def _form_table(project: ProjectFile, template: Template, score: "ProjectScore")
         else:
             figures = [money_text(m, template, unit) for m in (budget.initial, budget.adjusted, budget.executed)]
             figures.append(_rate_text(budget.rate, budget.executed))
-        rows.append((_cells(edges, [
-            _p(""), _p(row_label),
-            *map(_p, figures[:3]),
-            _p(score_text(score.budget_weight) if first else NOT_SCORED),
-            _p(figures[3]),
-            _p(score_text(score.budget_score) if first else NOT_SCORED),
+        rows.append((cells(edges, [
+            cell_para(""), cell_para(row_label),
+            *map(cell_para, figures[:3]),
+            cell_para(score_text(score.budget_weight) if first else NOT_SCORED),
+            cell_para(figures[3]),
+            cell_para(score_text(score.budget_score) if first else NOT_SCORED),
         ], {0: "continue"}), plain))
 
     # goals: label merged down 2 rows; heads, then 预期目标 and 实际完成情况 side by side
     edges = SELFEVAL_EDGES["goals"]
-    rows.append((_cells(edges, [
-        _p("年度总体目标", LABEL_STYLE),
-        _p("预期目标", HEAD_STYLE, keep_next=True),
-        _p("实际完成情况", HEAD_STYLE, keep_next=True),
+    rows.append((cells(edges, [
+        cell_para("年度总体目标", LABEL_STYLE),
+        cell_para("预期目标", HEAD_STYLE, keep_next=True),
+        cell_para("实际完成情况", HEAD_STYLE, keep_next=True),
     ], {0: "restart"}), plain))
-    expected = split_paragraphs(_clean(model.goals.annual))
-    outcome = split_paragraphs(_clean(model.evaluation.outcome if model.evaluation else ""))
+    expected = split_paragraphs(clean(model.goals.annual))
+    outcome = split_paragraphs(clean(model.evaluation.outcome if model.evaluation else ""))
     lines = max(
-        sum(_lines(p, edges[2] - edges[1]) for p in expected),
-        sum(_lines(p, edges[3] - edges[2]) for p in outcome),
+        sum(line_count(p, edges[2] - edges[1]) for p in expected),
+        sum(line_count(p, edges[3] - edges[2]) for p in outcome),
     )
-    rows.append((_cells(edges, [_p(""), _paragraphs(expected), _paragraphs(outcome)], {0: "continue"}),
-                 {"min_height": ROW_HEIGHT * 2, "cant_split": _keep_whole(lines, GOALS_SPLIT_ABOVE)}))
-    return _grid_table(rows)
+    rows.append((cells(edges, [cell_para(""), paragraphs(expected), paragraphs(outcome)], {0: "continue"}),
+                 {"min_height": ROW_HEIGHT * 2, "cant_split": keep_whole(lines, GOALS_SPLIT_ABOVE)}))
+    return grid_table(rows)
 
 
 # -- the indicator table ----------------------------------------------------------------
@@ -190,10 +191,10 @@ def _indicator_table(project: ProjectFile, template: Template, score: "ProjectSc
     indicators: list[Indicator] = list(project.model.indicators)
     grid = SELFEVAL_INDICATOR_GRID
     w1, w2, w3, w_target, w_actual, w_weight, w_score, w_reason = grid
-    blank = _p("")
+    blank = cell_para("")
     results = {r.index: r for r in score.indicators}
 
-    rows = [row([cell(_p(_fit(h, w), HEAD_STYLE, keep_next=True), w) for h, w in zip(INDICATOR_HEADS, grid)],
+    rows = [row([cell(cell_para(fit(h, w), HEAD_STYLE, keep_next=True), w) for h, w in zip(INDICATOR_HEADS, grid)],
                 header=True, min_height=ROW_HEIGHT)]
 
     if not indicators:
@@ -206,41 +207,41 @@ def _indicator_table(project: ProjectFile, template: Template, score: "ProjectSc
         level1, level2, name = ind.level1.strip(), ind.level2.strip(), ind.name.strip()
         target = target_text(ind.target, template)
         actual = actual_text(ind.actual, template)
-        reason = split_paragraphs(_clean(ind.deviation))
+        reason = split_paragraphs(clean(ind.deviation))
         result = results.get(i)
         lines = max(
-            _lines(name, w3), _lines(target, w_target), _lines(actual, w_actual),
-            sum(_lines(p, w_reason) for p in reason),
+            line_count(name, w3), line_count(target, w_target), line_count(actual, w_actual),
+            sum(line_count(p, w_reason) for p in reason),
         )
         if length1.get(i) == 1:
-            lines = max(lines, _lines(level1, w1))
+            lines = max(lines, line_count(level1, w1))
         if length2.get(i) == 1:
-            lines = max(lines, _lines(level2, w2))
+            lines = max(lines, line_count(level2, w2))
         rows.append(row([
-            cell(_p(level1), w1, vmerge="restart") if i in length1 else cell(blank, w1, vmerge="continue"),
-            cell(_p(level2), w2, vmerge="restart") if i in length2 else cell(blank, w2, vmerge="continue"),
-            cell(_p(name), w3),
-            cell(_p(target), w_target),
-            cell(_p(actual), w_actual),
-            cell(_p(score_text(result.weight if result else ind.weight)), w_weight),
-            cell(_p(score_text(result.score if result else ind.score)), w_score),
+            cell(cell_para(level1), w1, vmerge="restart") if i in length1 else cell(blank, w1, vmerge="continue"),
+            cell(cell_para(level2), w2, vmerge="restart") if i in length2 else cell(blank, w2, vmerge="continue"),
+            cell(cell_para(name), w3),
+            cell(cell_para(target), w_target),
+            cell(cell_para(actual), w_actual),
+            cell(cell_para(score_text(result.weight if result else ind.weight)), w_weight),
+            cell(cell_para(score_text(result.score if result else ind.score)), w_score),
             # left-aligned: justified text in a narrow column spreads its characters apart
             cell([para(p, style=TEXT_STYLE, align="left") for p in reason or [""]], w_reason),
-        ], min_height=INDICATOR_ROW_HEIGHT, cant_split=_keep_whole(lines)))
+        ], min_height=INDICATOR_ROW_HEIGHT, cant_split=keep_whole(lines)))
 
     # 总分 (its 分值 is the sum of the weights: 100.00 on a complete form) and 评分等级,
     # kept together on one page
     weights = score.budget_weight + sum((r.weight for r in score.indicators), Decimal(0))
     left = sum(grid[:5])
     rows.append(row([
-        cell(_p("总分", LABEL_STYLE, keep_next=True), left, span=5),
-        cell(_p(score_text(weights), keep_next=True), w_weight),
-        cell(_p(score_text(score.total), keep_next=True), w_score),
-        cell(_p("", keep_next=True), w_reason),
+        cell(cell_para("总分", LABEL_STYLE, keep_next=True), left, span=5),
+        cell(cell_para(score_text(weights), keep_next=True), w_weight),
+        cell(cell_para(score_text(score.total), keep_next=True), w_score),
+        cell(cell_para("", keep_next=True), w_reason),
     ], min_height=ROW_HEIGHT))
     rows.append(row([
-        cell(_p("评分等级", LABEL_STYLE), left, span=5),
-        cell(_p(score.grade), w_weight + w_score + w_reason, span=3),
+        cell(cell_para("评分等级", LABEL_STYLE), left, span=5),
+        cell(cell_para(score.grade), w_weight + w_score + w_reason, span=3),
     ], min_height=ROW_HEIGHT))
     return table(list(grid), rows)
 
@@ -257,7 +258,7 @@ def selfeval_xml(
     """XML fragments of the form: title, year line, the form table, a spacer, the indicator table."""
     return [
         para(SELFEVAL_TITLE, style="PDTitle", keep_next=True, page_break_before=page_break_before),
-        para(_clean(year_line(project, template)), style="PDYear", keep_next=True),
+        para(clean(year_line(project, template)), style="PDYear", keep_next=True),
         _form_table(project, template, score),
         spacer(),
         _indicator_table(project, template, score),
