@@ -119,7 +119,11 @@ class _Outputs:
         self.new[name] = {"input": key, "sha256": hashlib.sha256(data).hexdigest()}
         self.result.written.append(self.folder / name)
 
-    def close(self) -> None:
+    def close(self, *, partial: bool = False) -> None:
+        """Record what was written; remove files of projects that are gone (not after a partial build,
+        which keeps the other projects' entries as they were)."""
+        if partial:
+            self.new = {**self.old, **self.new}
         for name in sorted(set(self.old) - set(self.new)):
             stale = self.folder / name
             if stale.is_file() and stale.parent == self.folder:
@@ -165,7 +169,7 @@ def build(
     for dep, template, projects, refused in plans:
         outputs = _Outputs(department_out_dir(out, dep), result)
         done = _build_department(dep, template, projects, refused, outputs, result, progress, done, total)
-        outputs.close()
+        outputs.close(partial=dep.partial)
     return result
 
 
@@ -181,7 +185,9 @@ def _build_department(dep, template: Template, projects, refused, outputs: _Outp
     stems = output_names(projects)
     keys = []
     scores = {}
-    for number, project in enumerate(projects, start=1):
+    numbers = _numbers(dep)
+    for project in projects:
+        number = numbers[project.key]
         key = _hash(common, project.source.text, str(number), stems[project.key])
         keys.append(key)
         if project in refused:
@@ -205,12 +211,20 @@ def _build_department(dep, template: Template, projects, refused, outputs: _Outp
             if not outputs.up_to_date(file_name, key):
                 outputs.write(file_name, key, lambda: render_bytes(
                     template.reference, selfeval_xml(project, template, score), title=f"{name} 绩效自评表", subject=dep.name))
-    if refused or not projects or dep.model is None:
-        return done
+    if refused or not projects or dep.model is None or dep.partial:
+        return done  # a 汇总表 of some of the projects would be wrong
     _build_summary(dep, template, projects, keys, outputs, result)
     if scores:
         _build_selfeval_summary(dep, template, projects, keys, scores, outputs)
     return done
+
+
+def _numbers(dep: DepartmentFolder) -> dict[str, int]:
+    """Each project's position in the department (松江's 填报表N), also when only one file was named."""
+    keys = [p.key for p in dep.projects]
+    if dep.partial:
+        keys += [p.stem for p in dep.path.glob("*.toml") if p.name != "department.toml" and not p.name.startswith(".")]
+    return {key: i for i, key in enumerate(dep.order_keys(keys), start=1)}
 
 
 def _build_selfeval_summary(dep, template, projects, keys, scores, outputs: _Outputs) -> None:

@@ -206,3 +206,30 @@ def test_unknown_template_is_a_clear_error(tmp_path, bad):
     (dep / "department.toml").write_text(text, "utf-8")
     r = run_cli("build", str(dep), "-o", str(tmp_path / "out"))
     assert r.returncode == 2 and "找不到版式" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_building_one_project_file_leaves_the_rest_of_out_alone(tmp_path):
+    dep = _copy("2022-songjiang", tmp_path)
+    out = tmp_path / "out"
+    build([dep], out)
+    before = _snapshot(out)
+    path = dep / "宣传与推广.toml"
+    path.write_text(path.read_text("utf-8").replace('target = ">=50家"', 'target = ">=60家"'), "utf-8")
+    result = build([path], out)
+    assert sorted(p.name for p in result.written) == ["宣传与推广-申报表.docx", "宣传与推广-经费说明.docx"]
+    assert result.removed == []
+    after = _snapshot(out)
+    assert set(after) == set(before)  # nothing deleted, the 汇总表 of all four projects kept
+    # a full build afterwards brings the 汇总表 up to date and rewrites nothing else
+    assert [p.name for p in build([dep], out).written] == ["2022年度项目绩效目标汇总表.docx"]
+
+
+def test_built_files_get_the_usual_mode(tmp_path):
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    out = tmp_path / "out"
+    build([PROJECTS / "2022-huacao"], out)
+    for path in out.rglob("*.docx"):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -279,7 +279,7 @@ def load_paths(paths: list[Path]) -> LoadResult:
             source, model = (None, None)
             if dep_path.is_file():
                 source, model = _load_file(dep_path, Department, result.problems)
-            dep = DepartmentFolder(path.parent, source, model)
+            dep = DepartmentFolder(path.parent, source, model, partial=True)
             _add_project(dep, path, result.problems)
             result.departments.append(dep)
     return result

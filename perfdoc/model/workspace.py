@@ -51,6 +51,8 @@ class DepartmentFolder:
     source: SourceFile | None
     model: Department | None
     projects: list[ProjectFile] = field(default_factory=list)
+    #: Only some of the folder's projects were loaded (a single project file was named).
+    partial: bool = False
 
     @property
     def name(self) -> str:
@@ -60,10 +62,14 @@ class DepartmentFolder:
     def year(self) -> int | None:
         return self.model.department.year if self.model else None
 
+    def order_keys(self, keys) -> list[str]:
+        """Keys in ``order = [...]`` of department.toml, then the rest by file name."""
+        keys = set(keys)
+        order = (self.model.order if self.model else None) or []
+        first = [k for k in dict.fromkeys(order) if k in keys]
+        return first + sorted(keys - set(first))
+
     def ordered_projects(self) -> list[ProjectFile]:
         """Projects in ``order = [...]`` of department.toml, then the rest by file name."""
         by_key = {p.key: p for p in self.projects}
-        order = (self.model.order if self.model else None) or []
-        first = [by_key[k] for k in order if k in by_key]
-        rest = sorted((p for p in self.projects if p.key not in set(order)), key=lambda p: p.key)
-        return first + rest
+        return [by_key[k] for k in self.order_keys(by_key)]
