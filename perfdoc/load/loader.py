@@ -112,8 +112,32 @@ def _parse(path: Path, text: str, problems: list[Problem]) -> dict | None:
         problems.append(_problem(path, line, col, "PD001", message))
         return None
     except RecursionError:
-        problems.append(_problem(path, 1, 1, "PD001", "TOML 语法错误：嵌套层数过多"))
+        line, col = _deep_nesting(text)
+        problems.append(_problem(path, line, col, "PD001", "TOML 语法错误：数组或内联表嵌套层数过多"))
         return None
+
+
+def _deep_nesting(text: str, limit: int = 100) -> tuple[int, int]:
+    """Where brackets first nest deeper than ``limit`` (tomli's RecursionError has no position)."""
+    depth = 0
+    quote = None
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        for col, ch in enumerate(line, start=1):
+            if quote:
+                if ch == quote:
+                    quote = None
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > limit:
+                    return lineno, col
+            elif ch in "]}":
+                depth -= 1
+        quote = None
+    return 1, 1
 
 
 _DATE_LIKE = re.compile(r"=\s*(\d{4}-\d{1,2}-\d{1,2})")
