@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .check import check_departments
-from .fsutil import atomic_write_text
+from .fsutil import atomic_write_bytes, atomic_write_text
 from .load import LoadResult, load_paths
 from .model import DepartmentFolder, Problem, ProjectFile, Severity
 from .render.template import Template, TemplateError, find_template
@@ -112,8 +112,6 @@ class _Outputs:
         return True
 
     def write(self, name: str, key: str, render: Callable[[], bytes]) -> None:
-        from .fsutil import atomic_write_bytes
-
         data = render()
         atomic_write_bytes(self.folder / name, data)
         self.new[name] = {"input": key, "sha256": hashlib.sha256(data).hexdigest()}

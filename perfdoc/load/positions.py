@@ -62,6 +62,15 @@ def _parse_key(text: str, pos: int) -> tuple[list[str], int] | None:
         return parts, pos
 
 
+def _string_end(line: str, i: int) -> int:
+    """Index of the quote closing the one-line string opened at ``line[i]`` (or the line's end)."""
+    quote = line[i]
+    i += 1
+    while i < len(line) and line[i] != quote:
+        i += 2 if quote == '"' and line[i] == "\\" else 1
+    return min(i, len(line))
+
+
 def _skip_value(text: str, pos: int, depth: int, in_ml: str | None):
     """Scan a value from ``pos``; return (depth of open brackets, open multi-line quote)."""
     n = len(text)
@@ -81,15 +90,8 @@ def _skip_value(text: str, pos: int, depth: int, in_ml: str | None):
             in_ml = text[pos : pos + 3]
             pos += 3
             continue
-        if ch == '"':
-            pos += 1
-            while pos < n and text[pos] != '"':
-                pos += 2 if text[pos] == "\\" else 1
-            pos += 1
-            continue
-        if ch == "'":
-            end = text.find("'", pos + 1)
-            pos = n if end < 0 else end + 1
+        if ch in "\"'":
+            pos = _string_end(text, pos) + 1
             continue
         if ch == "#":
             return depth, None
@@ -206,13 +208,8 @@ def _scan_inline_table(line: str, pos: int, path: tuple, lineno: int, keys: dict
         i = value_pos
         while i < n:
             ch = line[i]
-            if ch == '"':
-                i += 1
-                while i < n and line[i] != '"':
-                    i += 2 if line[i] == "\\" else 1
-            elif ch == "'":
-                j = line.find("'", i + 1)
-                i = n if j < 0 else j
+            if ch in "\"'":
+                i = _string_end(line, i)
             elif ch in "[{":
                 depth += 1
             elif ch in "]}":
@@ -264,13 +261,8 @@ class _ArrayScan:
                 self.in_ml = line[i : i + 3]
                 i += 3
                 continue
-            if ch == '"':
-                i += 1
-                while i < n and line[i] != '"':
-                    i += 2 if line[i] == "\\" else 1
-            elif ch == "'":
-                j = line.find("'", i + 1)
-                i = n if j < 0 else j
+            if ch in "\"'":
+                i = _string_end(line, i)
             elif ch in "[{":
                 self.depth += 1
                 if self.depth == 1:
