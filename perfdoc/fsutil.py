@@ -6,7 +6,11 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "TMP_PREFIX"]
+
+#: Every temporary file or folder perfdoc makes starts with this, so that a later run can
+#: recognise and remove what a killed run left behind.
+TMP_PREFIX = ".perfdoc-tmp-"
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> None:
@@ -16,7 +20,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> No
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file gets the usual mode
         with os.fdopen(fd, "wb") as fh:
