@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from ..model import (
     Department, DepartmentFolder, Problem, Project, ProjectFile, Severity, SourceFile,
 )
-from .messages import dotted_path, toml_message, validation_message
+from .messages import nested_model, toml_message, unknown_key_message, validation_message
 from .positions import scan
 
 __all__ = ["LoadResult", "load_paths", "load_department", "load_project_text", "DEPARTMENT_FILE", "MAX_FILE_BYTES"]
@@ -167,6 +167,8 @@ def _place_syntax_error(text: str, line: int, col: int, msg: str) -> tuple[int, 
 
 
 def _validate(model_cls: type[BaseModel], source: SourceFile, data: dict, problems: list[Problem]):
+    # Unknown keys first and also when the file is refused: ``nmae = …`` explains the missing ``name``.
+    _unknown_keys(model_cls, data, (), source, problems)
     try:
         model = model_cls.model_validate(data)
     except ValidationError as exc:
@@ -177,27 +179,28 @@ def _validate(model_cls: type[BaseModel], source: SourceFile, data: dict, proble
             code = "PD003" if kind == "missing" else "PD002"
             problems.append(_problem(source.path, line, col, code, message))
         return None
-    _unknown_keys(model, (), source, problems)
     return model
 
 
-def _unknown_keys(model: BaseModel, loc: tuple, source: SourceFile, problems: list[Problem]) -> None:
-    for key in model.model_extra or {}:
-        line, col = source.locate(loc + (key,), value=False)
-        known = "、".join(type(model).model_fields)
-        problems.append(_problem(
-            source.path, line, col, "PD004",
-            f"未知的键“{dotted_path(loc + (key,))}”（拼写错误？此处可用的键：{known}）",
-            Severity.WARNING,
-        ))
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            _unknown_keys(value, loc + (name,), source, problems)
-        elif isinstance(value, list):
+def _unknown_keys(model_cls: type[BaseModel], data, loc: tuple, source: SourceFile, problems: list[Problem]) -> None:
+    """A PD004 warning for each key of ``data`` (the parsed TOML) that ``model_cls`` does not know, at any depth."""
+    if not isinstance(data, dict):
+        return
+    fields = model_cls.model_fields
+    for key, value in data.items():
+        if key not in fields:
+            line, col = source.locate(loc + (key,), value=False)
+            problems.append(_problem(source.path, line, col, "PD004", unknown_key_message(model_cls, loc, key),
+                                     Severity.WARNING))
+            continue
+        nested = nested_model(fields[key].annotation)
+        if nested is None:
+            continue
+        if isinstance(value, list):
             for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    _unknown_keys(item, loc + (name, i), source, problems)
+                _unknown_keys(nested, item, loc + (key, i), source, problems)
+        else:
+            _unknown_keys(nested, value, loc + (key,), source, problems)
 
 
 def _load_file(path: Path, model_cls: type[BaseModel], problems: list[Problem]):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import typing
 
 from pydantic import BaseModel
 
-__all__ = ["toml_message", "validation_message", "field_label", "dotted_path"]
+__all__ = ["toml_message", "validation_message", "field_label", "dotted_path", "nested_model", "unknown_key_message"]
 
 _TOML = [
     ("Expected '=' after a key", "键后面缺少“=”"),
@@ -41,14 +42,35 @@ def toml_message(msg: str) -> str:
     return f"TOML 语法错误（{msg}）"
 
 
-def _model_for(annotation) -> type[BaseModel] | None:
+def nested_model(annotation) -> type[BaseModel] | None:
+    """The table model inside a field's annotation (``list[Indicator] | None`` → Indicator), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _model_for(arg)
+        found = nested_model(arg)
         if found:
             return found
     return None
+
+
+def _table_name(loc: tuple) -> str:
+    """``[narrative.budget]``, ``[[indicators]]`` (the 2nd one: ``[[indicators]]（第 2 条）``), or 文件顶层."""
+    if not loc:
+        return "文件顶层"
+    if isinstance(loc[-1], int):
+        return f"[[{dotted_path(loc[:-1])}]]（第 {loc[-1] + 1} 条）"
+    return f"[{dotted_path(loc)}]"
+
+
+def unknown_key_message(model: type[BaseModel], loc: tuple, key: str) -> str:
+    """``未知的键“nmae”，是不是 name？`` — or, with nothing close, the keys that the table allows."""
+    known = list(model.model_fields)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if not close:  # case slips: NAME, Name
+        close = [k for k in known if k.lower() == key.lower()][:1]
+    if close:
+        return f"未知的键“{key}”，是不是 {close[0]}？"
+    return f"未知的键“{key}”（{_table_name(loc)} 中可用的键：{'、'.join(known)}）"
 
 
 def dotted_path(loc: tuple) -> str:
@@ -75,7 +97,7 @@ def field_label(root: type[BaseModel], loc: tuple) -> str:
         if model is not None and part in model.model_fields:
             info = model.model_fields[part]
             description = info.description or ""
-            model = _model_for(info.annotation)
+            model = nested_model(info.annotation)
         else:
             model = None
             description = ""
