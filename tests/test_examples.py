@@ -15,8 +15,17 @@ def _codes(folder):
     return check_departments(loaded.departments)
 
 
-def test_huacao_is_clean():
-    assert _codes("2022-huacao") == []
+def test_huacao_is_clean_but_for_its_missing_narrative():
+    """The seed has no 项目经费情况说明: the built one has bare headings, which PD503 says."""
+    problems = _codes("2022-huacao")
+    assert [(p.line, p.code, p.message) for p in problems] == [
+        (1, "PD503", "项目经费情况说明“一、项目概述”一节是空的（文件中没有 [narrative]）"),
+        (1, "PD503", "项目经费情况说明“二、立项依据”一节是空的（文件中没有 [narrative]）"),
+        (1, "PD503", "项目经费情况说明“三、实施主体”一节是空的（文件中没有 [narrative]）"),
+        (1, "PD503", "项目经费情况说明“四、实施方案”一节是空的（文件中没有 [narrative]）"),
+        (1, "PD503", "项目经费情况说明“五、实施周期”一节是空的（文件中没有 [narrative]）"),
+        (1, "PD503", "项目经费情况说明“六、年度预算安排”一节是空的（文件中没有 [narrative]）"),
+    ]
 
 
 def test_songjiang_has_no_errors_only_vague_quality_targets():
@@ -45,7 +54,7 @@ def test_hongqiao_faults_of_the_seed():
 
 
 def test_check_cli_output_and_exit_codes():
-    r = run_cli("check", "projects/2022-huacao")
+    r = run_cli("check", "projects/2022-huacao", "--ignore", "PD503")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "未发现问题" in r.stdout
     r = run_cli("check", "projects/2026-hongqiao")

@@ -89,7 +89,8 @@ def _filled(value) -> bool:
 class EmptyNarrativeSection(Rule):
     """项目经费情况说明的某一节是空的（审核人会要求补充）。
 
-    只在项目写了 [narrative] 时检查；七、绩效目标可以只有“具体见表格”。
+    没有写 [narrative] 的项目，经费说明只印出各节标题，一至六节都报告（报在文件第 1 行）；
+    七、绩效目标可以只有“具体见表格”。
 
     不合格::
 
@@ -110,7 +111,9 @@ class EmptyNarrativeSection(Rule):
 
     def check(self, ctx: Context):
         narrative = ctx.model.narrative
-        if narrative is None:
+        if narrative is None:  # the 经费说明 is still printed: bare headings
+            for _, title in _SECTIONS:
+                yield Finding(("narrative",), f"项目经费情况说明“{title}”一节是空的（文件中没有 [narrative]）", value=False)
             return
         for path, title in _SECTIONS:
             if not _filled(getattr(narrative, path[1])):
