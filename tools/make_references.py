@@ -33,6 +33,7 @@ STYLES = {
     "PDHeading": ("黑体", 14, False, "left", 560, 0, 1.5),
     "PDBody": ("仿宋", 14, False, "both", 560, 0, 1.5),
     "PDSummaryTitle": ("宋体", 20, True, "center", None, 12, None),
+    "PDPageNumber": ("宋体", 14, False, "center", None, 0, None),  # GB/T 9704: 4号半角宋体, — 1 —
 }
 
 
@@ -92,8 +93,37 @@ def make() -> bytes:
             fmt.line_spacing = line
         else:
             fmt.line_spacing = 1.0
+    _page_number_footers(section)
     _trim(document)
-    return to_bytes(new_document(_bytes(document)), title="perfdoc reference")
+    return to_bytes(new_document(_bytes(document), page_numbers="center"), title="perfdoc reference")
+
+
+def _page_number_footers(section) -> None:
+    """``— PAGE —`` centred in the default and the even-page footer (GB/T 9704).
+
+    perfdoc keeps them for the 汇总表 and the 自评汇总, removes them from single-project
+    documents, and realigns them for ``page_numbers = "outside"`` (odd right, even left).
+    """
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = "PDPageNumber"
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("— ")
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+            run = paragraph.add_run()
+            if kind:
+                char = OxmlElement("w:fldChar")
+                char.set(qn("w:fldCharType"), kind)
+                run._r.append(char)
+            elif text == " PAGE ":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = text
+                run._r.append(instr)
+            else:
+                run.text = text
+        paragraph.add_run(" —")
 
 
 #: Styles kept from python-docx's default template besides ours: the defaults every document needs.

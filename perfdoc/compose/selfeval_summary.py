@@ -73,7 +73,7 @@ def build_selfeval_summary(
 ) -> Document:
     """The 自评汇总 of ``projects`` (in the order given) that have an entry in ``scores``."""
     scored = [p for p in projects if scores.get(p.key) is not None]
-    document = new_document(template.reference)
+    document = new_document(template.reference, page_numbers=template.variant.page_numbers)
     parts = [para(selfeval_summary_title(dep, scored), style="PDSummaryTitle")]
     if scored:
         parts.append(_index_table(scored, scores))

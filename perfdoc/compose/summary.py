@@ -99,7 +99,7 @@ def build_summary(
     *,
     index: bool = True,
 ) -> Document:
-    document = new_document(template.reference)
+    document = new_document(template.reference, page_numbers=template.variant.page_numbers)
     append(document, *summary_xml(dep, projects, template, index=index))
     attachments = dep.model.attachments if dep.model else []
     if attachments:
@@ -113,7 +113,8 @@ def summary_bytes(dep: DepartmentFolder, projects: list[ProjectFile], template: 
     subject = dep.name
     if dep.model is not None and dep.model.attachments:
         return to_bytes(build_summary(dep, projects, template), title=title, subject=subject)
-    return render_bytes(template.reference, summary_xml(dep, projects, template), title=title, subject=subject)
+    return render_bytes(template.reference, summary_xml(dep, projects, template), title=title, subject=subject,
+                        page_numbers=template.variant.page_numbers)
 
 
 def _append_attachments(document: Document, folder: Path, attachments: list[str]) -> Document:

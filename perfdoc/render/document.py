@@ -15,7 +15,10 @@ import docx
 from docx.document import Document
 from docx.opc.pkgwriter import PackageWriter
 
+from docx.oxml.ns import qn
+
 from ..fsutil import atomic_write_bytes
+from . import pagenumbers
 
 __all__ = ["new_document", "to_bytes", "render_bytes", "save_document", "FIXED_TIME"]
 
@@ -24,14 +27,29 @@ FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def new_document(reference: bytes) -> Document:
-    """A new document with the page setup and styles of ``reference`` and an empty body."""
+def new_document(reference: bytes, *, page_numbers: str = "none") -> Document:
+    """A new document with the page setup and styles of ``reference`` and an empty body.
+
+    ``page_numbers`` is one of pagenumbers.MODES: the reference's footers are kept
+    (``center``), realigned for odd and even pages (``outside``) or left out (``none``).
+    """
     document = docx.Document(io.BytesIO(reference))
     body = document.element.body
     for child in list(body):
         if child.tag.endswith("}sectPr"):
+            if page_numbers == "none":
+                for ref in child.findall(qn("w:footerReference")):
+                    child.remove(ref)
             continue
         body.remove(child)
+    if page_numbers == "outside":
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        document.settings.odd_and_even_pages_header_footer = True
+        for ref in body.sectPr.findall(qn("w:footerReference")):
+            side = WD_ALIGN_PARAGRAPH.LEFT if ref.get(qn("w:type")) == "even" else WD_ALIGN_PARAGRAPH.RIGHT
+            for p in document.part.related_parts[ref.get(qn("r:id"))].element.iter(qn("w:p")):
+                p.get_or_add_pPr().jc_val = side
     return document
 
 
@@ -113,6 +131,24 @@ class _Skeleton:
             raise ValueError("reference.docx is not in the simple form the fast path needs")
         self.head = xml[:head_end]
         self.tail = xml[sect:]
+        self._edits: dict[str, dict[str, bytes]] = {}
+
+    def page_number_edits(self, mode: str) -> dict[str, bytes]:
+        """The parts that differ from the reference's for page-number ``mode`` (settings, footers)."""
+        if mode != "outside":
+            return {}
+        if mode not in self._edits:
+            entries = dict(self.entries)
+            rels = entries.get("word/_rels/document.xml.rels", b"").decode("utf-8")
+            edits = {}
+            for name, even in pagenumbers.footer_parts(self.tail, rels).items():
+                if name in entries:
+                    edits[name] = pagenumbers.footer_xml(entries[name].decode("utf-8"), mode, even=even).encode("utf-8")
+            if "word/settings.xml" in entries:
+                edits["word/settings.xml"] = pagenumbers.settings_xml(
+                    entries["word/settings.xml"].decode("utf-8"), mode).encode("utf-8")
+            self._edits[mode] = edits
+        return self._edits[mode]
 
 
 _SKELETONS: dict[bytes, _Skeleton | None] = {}
@@ -127,7 +163,8 @@ def _skeleton(reference: bytes) -> _Skeleton | None:
     return _SKELETONS[reference]
 
 
-def render_bytes(reference: bytes, xml_parts: list[str], *, title: str = "", subject: str = "") -> bytes:
+def render_bytes(reference: bytes, xml_parts: list[str], *, title: str = "", subject: str = "",
+                 page_numbers: str = "none") -> bytes:
     """A .docx of ``reference`` with ``xml_parts`` as its body, without parsing anything.
 
     Equal in content to ``to_bytes`` of a new_document() with the parts appended, and
@@ -138,12 +175,14 @@ def render_bytes(reference: bytes, xml_parts: list[str], *, title: str = "", sub
     if skeleton is None:
         from .docxml import append
 
-        document = new_document(reference)
+        document = new_document(reference, page_numbers=page_numbers)
         append(document, *xml_parts)
         return to_bytes(document, title=title, subject=subject)
     from xml.sax.saxutils import escape
 
-    document_xml = (skeleton.head + "".join(xml_parts) + skeleton.tail).encode("utf-8")
+    document_xml = (skeleton.head + "".join(xml_parts) + pagenumbers.section_tail(skeleton.tail, page_numbers)
+                    ).encode("utf-8")
+    edits = skeleton.page_number_edits(page_numbers)
     core = _CORE.format(title=escape(title[:250]), subject=escape(subject[:250])).encode("utf-8")
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
@@ -152,6 +191,8 @@ def render_bytes(reference: bytes, xml_parts: list[str], *, title: str = "", sub
                 blob = document_xml
             elif name == "docProps/core.xml":
                 blob = core
+            elif name in edits:
+                blob = edits[name]
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

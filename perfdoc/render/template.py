@@ -17,6 +17,8 @@ from pathlib import Path
 
 import jinja2
 
+from .pagenumbers import MODES
+
 __all__ = ["Template", "TemplateError", "find_template", "builtin_templates_dir", "DEFAULT_TEMPLATE"]
 
 DEFAULT_TEMPLATE = "shanghai"
@@ -55,6 +57,8 @@ class Variant:
     indicator_value_heading: str = "年度（/项目）指标值"
     funding_label: str = "项目资金（{unit}）"
     narrative_title: str = "项目经费情况说明{number}"
+    page_numbers: str = "center"  # 汇总表、自评汇总: none / center / outside (odd right, even left)
+    project_page_numbers: str = "none"  # a single project's documents
 
     @classmethod
     def from_dict(cls, data: dict) -> "Variant":
@@ -63,6 +67,9 @@ class Variant:
         if unknown:
             raise TemplateError(f"variant.toml 中有未知的设置：{'、'.join(sorted(unknown))}")
         values = dict(data)
+        for key in ("page_numbers", "project_page_numbers"):
+            if key in values and values[key] not in MODES:
+                raise TemplateError(f"variant.toml 的 {key} 只能是 {'、'.join(MODES)} 之一，而不是“{values[key]}”")
         if "checkbox_options" in values:
             values["checkbox_options"] = tuple(values["checkbox_options"])
         return cls(**values)
