@@ -166,8 +166,8 @@ def test_same_meaning_rewrites_are_no_change(tmp_path):
     edit(new / "党组织建设.toml", "total = 1020000 ", 'total = "1,020,000.00" ')
     edit(new / "党组织建设.toml", "annual = 1020000 ", 'annual = "102万元" ')
     edit(new / "宣传与推广.toml", 'annual = "320000.00"', "annual = 320000")
-    # re-wrapping a narrative line into two lines of the same paragraph is no change
-    edit(new / "党组织建设.toml", "其中以创建“1号先锋”", "其中以创建\\n“1号先锋”")
+    # blank lines and the spaces around a narrative line do not change what is printed
+    edit(new / "党组织建设.toml", 'plan = "项目内容', 'plan = "\\n\\n  项目内容')
     # comments, key order and a default written out are no change
     edit(new / "疫情防控.toml", "[project]", "[project]\n# 一条新注释")
     d = diff(old, new)

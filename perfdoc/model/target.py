@@ -4,8 +4,8 @@ A target is read from the text a user wrote and keeps that text for printing.
 Three kinds:
 
 * ``quantitative``: operator + number + unit: ``≥8000.00(人)``, ``≥8000人``,
-  ``>=95%``, ``=3次``, ``12``, ``985米`` (no operator reads as ``=``),
-  ``¥ 60, 000``;
+  ``>=95%``, ``=3次``, ``12``, ``985米`` (no operator reads as ``=`` for checks
+  and scoring, and prints as written), ``¥ 60, 000``;
 * ``qualitative``: a short word without digits: ``提升``, ``及时``, ``健全``;
 * ``phrase``: any other free text: ``全年不少于2次``, ``按实际工作人数按月足额发放``.
 """
@@ -112,12 +112,19 @@ class Target:
 
     # -- printing -----------------------------------------------------------
     def system_style(self) -> str:
-        """The Shanghai system's style: ``≥8000.00(人)``; other kinds as written."""
-        if self.kind != "quantitative":
+        """The Shanghai system's style: ``≥8000人`` prints ``≥8000.00(人)``.
+
+        The system adds two decimals and brackets only to a value entered with an
+        operator; a value without one (``12个月``, ``985米``, ``100%``) and every other
+        kind print as written: no operator, unit or decimal the user did not write.
+        """
+        if self.kind != "quantitative" or self.op is None:
             return self.text.strip()
-        number = f"{self.number:.2f}"
+        # two decimals as the system prints them, more when the user wrote more (never rounded)
+        places = max(2, -self.number.as_tuple().exponent)
+        number = f"{self.number:.{places}f}"
         unit = f"({self.unit})" if self.unit else ""
-        return f"{self.effective_op}{number}{unit}"
+        return f"{self.op}{number}{unit}"
 
     def __str__(self) -> str:
         return self.text

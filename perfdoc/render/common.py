@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..model import Money, ProjectFile, Target
 from .template import Template
 
@@ -30,32 +28,20 @@ def wan_text(amount: Money) -> str:
 
 
 def target_text(target: Target, template: Template) -> str:
+    """年度指标值 as printed: the system style normalises only a value written with an operator."""
     if template.variant.target_style == "system":
         return target.system_style()
     return target.text.strip()
 
 
-_NUMBERED = re.compile(r"^\s*(?:\d+[.、．)）]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
-
-
 def split_paragraphs(text: str | None) -> list[str]:
-    """Paragraphs of a text: split at blank lines; numbered lines (1.…) are each their own paragraph.
+    """Paragraphs of a text: every line that holds text is a paragraph of its own.
 
-    Other single line breaks inside a paragraph are joined (a line wrapped by the editor).
+    A line break the user wrote is kept on the form, whether the line starts with a
+    number (``1.``, ``（1）``, ``一、``) or not; blank lines only separate.  A line too
+    long for an editor is continued in TOML with a backslash at its end, which joins
+    the two lines before perfdoc reads them.
     """
     if not text or not text.strip():
         return []
-    out: list[str] = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        current: list[str] = []
-        for line in block.splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            if _NUMBERED.match(line) and current:
-                out.append("".join(current))
-                current = []
-            current.append(line)
-        if current:
-            out.append("".join(current))
-    return out
+    return [line.strip() for line in text.splitlines() if line.strip()]
