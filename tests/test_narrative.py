@@ -1,8 +1,7 @@
 """项目经费情况说明 (perfdoc/render/narrative.py) against the 2022 松江 seed narratives.
 
-The expected texts are copied from
-/work/shared/seeds/2022-songjiang-jiguan-declarations-with-narratives.txt
-(项目经费情况说明1..4); each built document is saved, reopened with python-docx
+The expected texts are copied from the real submission 中共上海市松江区区级机关工作委员会
+《2022年财政支出项目绩效目标申报表》 (项目经费情况说明1..4); each built document is saved, reopened with python-docx
 and read back.
 """
 
