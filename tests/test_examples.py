@@ -16,14 +16,14 @@ def _codes(folder):
 
 
 def test_huacao_is_clean_but_for_its_missing_narrative():
-    """The seed has no 项目经费情况说明: the built one has bare headings, which PD503 says."""
+    """The seed has no 项目经费情况说明: the built one has bare headings, which PD503 says
+    (五、实施周期 is printed from the plan dates)."""
     problems = _codes("2022-huacao")
     assert [(p.line, p.code, p.message) for p in problems] == [
         (1, "PD503", "项目经费情况说明“一、项目概述”一节是空的（文件中没有 [narrative]）"),
         (1, "PD503", "项目经费情况说明“二、立项依据”一节是空的（文件中没有 [narrative]）"),
         (1, "PD503", "项目经费情况说明“三、实施主体”一节是空的（文件中没有 [narrative]）"),
         (1, "PD503", "项目经费情况说明“四、实施方案”一节是空的（文件中没有 [narrative]）"),
-        (1, "PD503", "项目经费情况说明“五、实施周期”一节是空的（文件中没有 [narrative]）"),
         (1, "PD503", "项目经费情况说明“六、年度预算安排”一节是空的（文件中没有 [narrative]）"),
     ]
 
@@ -59,7 +59,7 @@ def test_check_cli_output_and_exit_codes():
     assert "未发现问题" in r.stdout
     r = run_cli("check", "projects/2026-hongqiao")
     assert r.returncode == 1
-    assert "projects/2026-hongqiao/区域化党建.toml:61:8: PD303" in r.stdout
+    assert "projects/2026-hongqiao/区域化党建.toml:61:8: 错误 PD303" in r.stdout
     assert "^" in r.stdout and "Traceback" not in r.stderr
     r = run_cli("check", "--format", "json", "projects")
     doc = json.loads(r.stdout)

@@ -12,11 +12,13 @@ __all__ = ["check_departments", "RULES", "Rule", "Finding", "Context", "rule_by_
 
 
 def check_departments(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = ()) -> list[Problem]:
-    """Every fault in every project, in file and line order."""
+    """Every fault in every project and department.toml, in file and line order."""
     ignored = set(ignore)
     active = [rule() for rule in sorted(RULES, key=lambda r: r.code) if rule.code not in ignored]
     problems: list[Problem] = []
     for dep in departments:
+        for rule in active:
+            problems.extend(rule.run_department(dep))
         for project in dep.projects:
             ctx = Context(project, dep if dep.model is not None else None)
             for rule in active:

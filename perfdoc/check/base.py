@@ -4,6 +4,8 @@ and a docstring holding a bad and a good example (sqlfluff-style).
 A rule looks at one project (with its department, if any) and yields
 ``Finding(path, message)``: ``path`` is the key path in the TOML file, such as
 ``("indicators", 3, "target")``; the runner turns it into file:line:col.
+A rule may also look at department.toml itself (``check_department``, run
+once per folder; its paths are keys of department.toml).
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ class Rule:
     def check(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def check_department(self, department: DepartmentFolder) -> Iterable[Finding]:
+        """Findings in department.toml itself, once per folder (most rules look at projects only)."""
+        return ()
+
     @classmethod
     def summary(cls) -> str:
         """The first line of the docstring: what the rule finds, in Chinese."""
@@ -72,6 +78,14 @@ class Rule:
     def run(self, ctx: Context) -> Iterator[Problem]:
         source = ctx.project.source
         for finding in self.check(ctx):
+            line, col = source.locate(finding.path, value=finding.value)
+            yield Problem(source.path, line, col, self.code, finding.message, self.severity, self.name)
+
+    def run_department(self, department: DepartmentFolder) -> Iterator[Problem]:
+        source = department.source
+        if source is None or department.model is None:
+            return
+        for finding in self.check_department(department):
             line, col = source.locate(finding.path, value=finding.value)
             yield Problem(source.path, line, col, self.code, finding.message, self.severity, self.name)
 

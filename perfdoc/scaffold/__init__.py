@@ -1,4 +1,4 @@
-"""``perfdoc new``: a commented project file to start from."""
+"""``perfdoc new`` and ``perfdoc init``: a commented project file, a commented department.toml."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import tomli_w
 
 from ..fsutil import atomic_write_text
 from ..model.schema import schema_json
+from .department import DEPARTMENT_SCHEMA_FILE, new_department
 
-__all__ = ["new_project", "safe_file_stem", "SCHEMA_FILE"]
+__all__ = ["new_project", "new_department", "safe_file_stem", "SCHEMA_FILE", "DEPARTMENT_SCHEMA_FILE"]
 
 SCHEMA_FILE = "project.schema.json"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

@@ -155,3 +155,30 @@ class NarrativeAmount(Rule):
                         continue
                 yield Finding(path, f"经费说明写“{m.group()}”，而申报表的{label}是 "
                                     f"{Money(expected).format_plain('万元')} 万元（{Money(expected).format('元')} 元）")
+
+
+class AnnualZero(Rule):
+    """年度资金申请总额为 0（perfdoc new 写出的金额还没有填写）。
+
+    申报表申请的是本年度的资金：年度资金申请总额为 0 的表没有可审核的内容。
+
+    不合格::
+
+        [funding]
+        total = 0
+        annual = 0
+
+    合格::
+
+        [funding]
+        total = 1020000
+        annual = 1020000
+    """
+
+    code = "PD105"
+    name = "annual-zero"
+
+    def check(self, ctx: Context):
+        f = ctx.model.funding
+        if f.annual.yuan == 0:
+            yield Finding(("funding", "annual"), "年度资金申请总额为 0：请填写本年度申请的资金（单位为元，或在 [funding] 中写 unit = \"万元\"）")

@@ -10,12 +10,31 @@ from ..base import Context, Finding, Rule, iter_texts
 #: 〇 (U+3007) is the numeral zero of 二〇〇八年, not a placeholder; ○ (U+25CB) is.
 _PLACEHOLDER = re.compile(r"[XＸ]{2,}|某某|待填|[○◯]{2,}|(?<![0-9０-９])[*＊]+(?![0-9０-９])")
 
+#: A field filled with the name of its column (new's and init's scaffolds write 实施单位名称, 单位名称…).
+_LABELS = frozenset(
+    "项目名称 单位名称 实施单位 实施单位名称 主管部门 主管部门名称 上级主管部门名称 预算单位名称 部门名称 "
+    "三级指标 三级指标名称 指标名称 指标值 年度指标值".split()
+)
+_LABEL_WRAPPING = " \t\u3000（）()【】[]<>《》〈〉“”\"'"
+
+
+def _placeholder(text: str) -> str | None:
+    """The message for a placeholder left in ``text``, or None."""
+    label = text.strip(_LABEL_WRAPPING)
+    if label in _LABELS:
+        return f"留有占位符“{text.strip()}”：这是栏目的名称，请填写实际内容"
+    m = _PLACEHOLDER.search(text)
+    if m:
+        return f"留有占位符“{m.group()}”：{_excerpt(text, m.start())}"
+    return None
+
+
 #: Words that say "better" without saying how much: no measure on a 质量指标.
 _CHANGE_WORDS = frozenset("提升 提高 增强 加强 优化 改善 明显 显著 促进 同比提升 优化提升 逐步提升 不断提升 大幅提升".split())
 
 
 class Placeholder(Rule):
-    """文字中留有占位符：XX、XXX、某某、待填、○○、*。
+    """文字中留有占位符：XX、XXX、某某、待填、○○、*，或照抄栏目名称（如“实施单位名称”）；项目文件和 department.toml 都查。
 
     不合格::
 
@@ -31,9 +50,15 @@ class Placeholder(Rule):
 
     def check(self, ctx: Context):
         for path, text in iter_texts(ctx.model):
-            m = _PLACEHOLDER.search(text)
-            if m:
-                yield Finding(path, f"留有占位符“{m.group()}”：{_excerpt(text, m.start())}")
+            message = _placeholder(text)
+            if message:
+                yield Finding(path, message)
+
+    def check_department(self, department):
+        for path, text in iter_texts(department.model):
+            message = _placeholder(text)
+            if message:
+                yield Finding(path, message)
 
 
 class VagueTarget(Rule):
@@ -73,7 +98,6 @@ _SECTIONS = [
     (("narrative", "basis"), "二、立项依据"),
     (("narrative", "implementer"), "三、实施主体"),
     (("narrative", "plan"), "四、实施方案"),
-    (("narrative", "period"), "五、实施周期"),
     (("narrative", "budget"), "六、年度预算安排"),
 ]
 
@@ -89,8 +113,8 @@ def _filled(value) -> bool:
 class EmptyNarrativeSection(Rule):
     """项目经费情况说明的某一节是空的（审核人会要求补充）。
 
-    没有写 [narrative] 的项目，经费说明只印出各节标题，一至六节都报告（报在文件第 1 行）；
-    七、绩效目标可以只有“具体见表格”。
+    没有写 [narrative] 的项目，经费说明只印出各节标题，这些节都报告（报在文件第 1 行）。
+    五、实施周期不写时按计划起止日期印出，七、绩效目标可以只有“具体见表格”，这两节不报告。
 
     不合格::
 
