@@ -11,6 +11,10 @@ it: each changed project's part then reads exactly as NEW's (OLD's) own
 byte-identical rebuilds, the vertical merges, the order of the elements Word
 insists on, LibreOffice; and every pair of example projects tracked against
 each other.
+
+Then a year rolled over with ``perfdoc next-year``: the roll-over alone is no
+revision at all; with real edits on top, only the edits are revisions,
+accepting gives the edited documents and rejecting the ones next-year made.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from perfdoc.diff.changes import diff_departments
 from perfdoc.diff.docx_report import REPORT_TITLE, build_report, part_heading, report_template
 from perfdoc.diff.tracked import AUTHOR, DATE, Revisions, by_indicator, by_position, track_changes
 from perfdoc.load import load_paths, load_project_text
+from perfdoc.nextyear import roll_over
 from perfdoc.render.declaration import build_declaration, declaration_xml
 from perfdoc.render.document import to_bytes
 from perfdoc.render.docxml import W_NS
@@ -225,11 +230,14 @@ def test_title_and_summary_table(report):
     assert lines[0] == REPORT_TITLE
     assert lines[1].startswith("原：") and lines[2].startswith("新：")
     assert "项目个数 | 4 | 4 | 新增 1、删除 1、改名 1、修改 1、未变 1" in lines
-    assert "年度资金申请总额（元） | 1650000 | 1710000 | +60000（+3.64%）" in lines
-    assert "业务培训 | 290000 | 350000 | 修改" in lines
-    assert "防疫物资保障 | — | 20000 | 新增" in lines
-    assert "疫情防控 | 20000 | — | 删除" in lines
-    assert "宣传与推广 | 320000 | 320000 | 改名（文件 宣传与推广.toml → 宣传推广.toml）" in lines
+    # amounts as the Shanghai forms write them, whatever the layout of the forms below
+    assert "年度资金申请总额（元） | 1,650,000.00 | 1,710,000.00 | +60,000.00（+3.64%）" in lines
+    assert "业务培训 | 290,000.00 | 350,000.00 | 修改" in lines
+    assert "防疫物资保障 | — | 20,000.00 | 新增" in lines
+    assert "疫情防控 | 20,000.00 | — | 删除" in lines
+    assert "宣传与推广 | 320,000.00 | 320,000.00 | 改名（文件 宣传与推广.toml → 宣传推广.toml）" in lines
+    assert ("改动：项目资金总额 290,000.00 → 350,000.00（+60,000.00）；项目资金总额 · 财政资金 290,000.00 → "
+            "350,000.00（+60,000.00）；年度资金申请总额 290,000.00 → 350,000.00（+60,000.00）；") in "\n".join(lines)
 
 
 def test_accepting_every_revision_gives_new(report, diff):
@@ -259,8 +267,9 @@ def test_rejecting_every_revision_gives_old(report, diff):
 
 def test_changes_are_tracked_where_they_are(report):
     text = document_text(report)
-    assert ">=[-50-]{+55+}家" in text
-    assert "[-290000-]{+350000+}" in text
+    # a value in a cell: OLD's above NEW's, in two paragraphs (the first one's mark inserted and deleted)
+    assert "[->=50家-] ¶ {+>=55家+}" in text
+    assert "项目资金总额 | [-290000-] ¶ {+350000+} | 年度资金申请总额 | [-290000-] ¶ {+350000+}" in text
     assert "一般在[-8-]{+7+}月至9月实施{+，全年不少于两期+}。" in text
     assert "{+宣传覆盖面+}" in text and "[-基层党组织参与情况-]" in text and "[-培训开展及时率-]" in text
     assert "{+全年开展主题宣传不少于4次。+}" in text
@@ -345,8 +354,9 @@ def assert_word_order(body: etree._Element) -> None:
     """Where Word wants the revision elements (ECMA-376 sequences) and what they hold."""
     for el in body.iter(W + "ins", W + "del"):
         parent = el.getparent()
-        if parent.tag == W + "rPr":  # a paragraph mark: first in its w:rPr, under w:pPr
-            assert parent.getparent().tag == W + "pPr" and parent.index(el) == 0
+        if parent.tag == W + "rPr":  # a paragraph mark: first in its w:rPr (w:ins before w:del), under w:pPr
+            assert parent.getparent().tag == W + "pPr"
+            assert parent.index(el) == 0 or el.tag == W + "del" and el.getprevious().tag == W + "ins"
             assert len(el) == 0
         elif parent.tag == W + "trPr":  # a row: after the row's other properties
             assert all(c.tag in (W + "ins", W + "del", W + "trPrChange") for c in el.itersiblings())
@@ -382,9 +392,9 @@ def test_libreoffice_converts_the_report(tmp_path, report):
     text = pdf_text(pdf)
     assert REPORT_TITLE in text
     assert "项目个数" in text and "年度资金申请总额" in text
-    # LibreOffice shows the revisions: the deleted value, then the inserted one
-    assert "业务培训290000350000修改" in text  # the summary table
-    assert "项目资金总额290000350000" in text and ">=5055家" in text
+    assert "业务培训290,000.00350,000.00修改" in text  # the summary table: two cells
+    # LibreOffice shows the revisions: in a cell the deleted value, then (below it) the inserted one
+    assert "项目资金总额290000350000" in text and ">=50家>=55家" in text
     assert "防疫物资保障" in text
 
 
@@ -406,6 +416,114 @@ def test_libreoffice_reads_the_revisions(tmp_path, report):
     assert rows == {W + "ins", W + "del"}
     deleted = "".join(t.text or "" for t in body.iter(W + "delText"))
     assert "培训开展及时率" in deleted and "290000" in deleted
+
+
+# -- a year rolled over: only real edits are revisions ------------------------------------
+
+def _make_rolled(base: Path) -> tuple[Path, Path, Path, Path]:
+    """OLD (2022), ROLLED (perfdoc next-year), RENAMED (ROLLED with one file renamed), EDITED (ROLLED edited)."""
+    old = base / "2022" / "2022-songjiang"
+    shutil.copytree(PROJECTS / "2022-songjiang", old)
+    rolled = base / "2023" / "2023-songjiang"
+    rolled.parent.mkdir()
+    roll_over(old, rolled)
+    renamed = base / "renamed" / "2023-songjiang"
+    shutil.copytree(rolled, renamed)
+    (renamed / "宣传与推广.toml").rename(renamed / "宣传推广.toml")
+    _edit(renamed / "department.toml", '"宣传与推广"', '"宣传推广"')
+    edited = base / "edited" / "2023-songjiang"
+    shutil.copytree(rolled, edited)
+    p = edited / "党组织建设.toml"  # the amounts of the issue: 1020000 → 1100000
+    for key in ("total", "total_fiscal", "annual", "annual_appropriation"):
+        _edit(p, f"\n{key} = 1020000 ", f"\n{key} = 1100000 ")
+    _edit(edited / "业务培训.toml", "一般在8月至9月实施。", "一般在7月至9月实施。")
+    _edit(edited / "业务培训.toml", 'target = ">=50家"', 'target = ">=55家"')
+    return old, rolled, renamed, edited
+
+
+@pytest.fixture(scope="module")
+def rolled_folders(tmp_path_factory):
+    return _make_rolled(tmp_path_factory.mktemp("rolled"))
+
+
+def _report_of(old: Path, new: Path):
+    diff = diff_departments(_department(old), _department(new))
+    return diff, to_bytes(build_report(diff))
+
+
+def test_a_roll_over_alone_has_no_revisions(rolled_folders):
+    old, _, renamed, _ = rolled_folders
+    diff, report = _report_of(old, renamed)
+    assert [p.status for p in diff.projects].count("renamed") == 1
+    assert not [el for el in _body(report).iter() if el.tag in REVISION_TAGS]
+    text = document_text(report)
+    assert "1. 宣传与推广（改名）" in text
+    assert "改动：项目文件由 宣传与推广.toml 改名为 宣传推广.toml。这些改动不影响经费说明和申报表的文字。" in text
+    assert "（2023年度）" in text and "计划开始日期 | 2023-01-01 | 计划完成日期 | 2023-12-31" in text
+    assert "项目总目标（2023年-2023年）" in text
+    assert "单纯的年度顺延" in text and "全部拒绝得到的是顺延到新年度的原文件" in text
+
+
+def test_next_year_output_against_its_source_has_no_revisions(rolled_folders):
+    old, rolled, _, _ = rolled_folders
+    _, report = _report_of(old, rolled)
+    assert not [el for el in _body(report).iter() if el.tag in REVISION_TAGS]
+    assert "未变的项目（4 个）" in document_text(report)
+
+
+def test_after_a_roll_over_only_the_edits_are_revisions(rolled_folders):
+    old, _, _, edited = rolled_folders
+    diff, report = _report_of(old, edited)
+    text = document_text(report)
+    assert "年度资金申请总额（元） | 1,650,000.00 | 1,730,000.00 | +80,000.00（+4.85%）" in text
+    assert "党组织建设 | 1,020,000.00 | 1,100,000.00 | 修改" in text
+    assert ("项目资金总额 | [-1020000-] ¶ {+1100000+} | 年度资金申请总额 | [-1020000-] ¶ {+1100000+}"
+            in text)
+    assert "一般在[-8-]{+7+}月至9月实施。" in text
+    assert "[->=50家-] ¶ {+>=55家+}" in text
+    assert "预算资金[-102-]{+110+}万元" in text
+    # the years are NEW's, as plain text
+    assert "（2023年度）" in text and "计划开始日期 | 2023-01-01 | 计划完成日期 | 2023-12-31" in text
+    assert "拟于2023年1月至2023年12月实施" in text
+    body = _body(report)
+    deleted = "".join(t.text or "" for t in body.iter(W + "delText"))
+    inserted = "".join(t.text or "" for el in body.iter(W + "ins") for t in el.iter(W + "t"))
+    assert "2022" not in deleted and "2023" not in inserted
+    # nothing else is a revision: 预算资金 102 万元, the four amounts of the form, 8月, the target
+    assert deleted == "102" + "1020000" + "1020000" + "1020000" + "1020000" + "8" + ">=50家"
+    assert inserted == "110" + "1100000" + "1100000" + "1100000" + "1100000" + "7" + ">=55家"
+
+
+def test_after_a_roll_over_accepting_gives_new_and_rejecting_the_rolled_over_old(rolled_folders):
+    """Accepting every revision gives EDITED's documents; rejecting them, those next-year made."""
+    old, rolled, _, edited = rolled_folders
+    diff, report = _report_of(old, edited)
+    template = report_template(diff)
+    accepted = _parts(body_lines(resolve(_body(report), "ins")), diff)
+    rejected = _parts(body_lines(resolve(_body(report), "del")), diff)
+    assert set(accepted) == set(rejected) == {"党组织建设", "业务培训"}
+    new_dep, rolled_dep = _department(edited), _department(rolled)
+    for dep, parts in ((new_dep, accepted), (rolled_dep, rejected)):
+        numbers = _numbers(dep)
+        for project in dep.projects:
+            if project.key in parts:
+                assert parts[project.key] == _own_lines(project, template, numbers[project.key]), project.key
+
+
+def test_old_as_compared_keeps_exactly_the_reported_changes(rolled_folders, folders):
+    """OLD as the report renders it differs from NEW in what the diff reports, and in nothing else."""
+    from perfdoc.diff.changes import diff_projects
+    from perfdoc.diff.match import ProjectPair
+    from perfdoc.diff.rolled import as_compared
+
+    old, _, _, edited = rolled_folders
+    for a, b in ((old, edited), folders):
+        for p in diff_departments(_department(a), _department(b)).projects:
+            if p.pair.old is None or p.pair.new is None:
+                continue
+            again = diff_projects(ProjectPair(as_compared(p), p.pair.new, "matched"), 0)
+            assert [(c.path, c.old, c.new) for c in again.fields] == [(c.path, c.old, c.new) for c in p.fields]
+            assert again.indicators == p.indicators
 
 
 # -- tracked changes between any two renderings -----------------------------------------

@@ -11,21 +11,31 @@ exactly the documents ``perfdoc build`` writes for NEW, rejecting every change
 those of OLD (rendered with the same template).  An added project is all
 inserted, a removed one all deleted.
 
+Only what the diff calls a change is a revision: a plain roll-over (the year,
+plan dates and periods moved to NEW's year, see :mod:`perfdoc.diff.changes`)
+prints as NEW's text (:mod:`perfdoc.diff.rolled`), so rejecting every change
+gives OLD rolled over to NEW's year.  Amounts in the report's own text (the
+summary table, the change lines) are written as the Shanghai forms write them,
+with thousands separators and two decimals (``1,650,000.00``, a change as
+``+80,000.00``), in the unit of NEW's forms.
+
 Build XML once, parse once: the whole body is appended with one docxml.append.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from docx.document import Document
 
 from ..model import DepartmentFolder, Money, ProjectFile
-from ..render.common import money_text
 from ..render.declaration import declaration_xml
 from ..render.document import new_document
 from ..render.docxml import Run, append, cell, para, row, table
 from ..render.narrative import narrative_xml
 from ..render.template import Template, find_template
 from .changes import STATUS_LABELS, DepartmentDiff, FieldChange, ProjectDiff
+from .rolled import as_compared
 from .tracked import Revisions, by_indicator, by_position, track_changes
 
 __all__ = ["build_report", "report_template", "REPORT_TITLE", "part_heading"]
@@ -37,6 +47,10 @@ _GRID = (2698, 1800, 1800, 3000)
 _NOTE = (
     "说明：以下每个有变化的项目从新的一页开始，按新版式排出经费说明和申报表，与原文件相比的改动标为修订"
     "（插入、删除），可在 Word 或 WPS 的“审阅”中逐条查看、接受或拒绝：全部接受即为新文件，全部拒绝即为原文件。"
+)
+_ROLLOVER_NOTE = (
+    "单纯的年度顺延（预算年度、计划日期、项目总目标年度，以及只把年份顺延的文字）不算改动，已按新年度排出、"
+    "不标修订；因此全部拒绝得到的是顺延到新年度的原文件。"
 )
 _INDICATOR_KINDS = (("added", "新增"), ("removed", "删除"), ("moved", "移动"), ("target", "指标值改动"))
 
@@ -58,11 +72,15 @@ def _numbers(dep: DepartmentFolder) -> dict[str, int]:
     return {p.key: i for i, p in enumerate(dep.ordered_projects(), start=1)}
 
 
-def _signed(amount, template: Template, unit: str) -> str:
-    if not amount:
-        return "不变"
-    sign = "+" if amount > 0 else "-"
-    return sign + money_text(Money(abs(amount)), template, unit)
+def _amount(amount: Money, unit: str) -> str:
+    """``1,650,000.00`` (元) or ``165.00`` (万元)."""
+    return amount.format(unit)
+
+
+def _signed(delta: Decimal, unit: str) -> str:
+    """A change of an amount in 元, written in ``unit``: ``+80,000.00``, ``-1,000.00``."""
+    sign = "+" if delta > 0 else "-"
+    return sign + Money(abs(delta)).format(unit)
 
 
 def _folder_line(prefix: str, label: str, dep: DepartmentFolder, count: int) -> str:
@@ -77,33 +95,38 @@ def _status_text(p: ProjectDiff) -> str:
     return label
 
 
+def _rolled_over(p: ProjectDiff) -> bool:
+    """Whether the project is in both folders with different budget years."""
+    old, new = p.pair.old, p.pair.new
+    return old is not None and new is not None and old.model.project.year != new.model.project.year
+
+
 def _counts_text(diff: DepartmentDiff) -> str:
     counts = diff.counts
     parts = [f"{STATUS_LABELS[s]} {n}" for s, n in counts.items() if n]
     return "、".join(parts) if parts else "—"
 
 
-def _summary_table(diff: DepartmentDiff, template: Template, unit: str) -> str:
+def _summary_table(diff: DepartmentDiff, unit: str) -> str:
     g = _GRID
 
     def cells(texts: list[str], style: str = "PDTable", first: str = "PDTableLeft") -> list[str]:
         return [cell(para(t, style=first if i == 0 else style), w) for i, (t, w) in enumerate(zip(texts, g))]
 
-    total_delta = diff.new_total.yuan - diff.old_total.yuan
-    percent = diff.total_percent
-    change = _signed(total_delta, template, unit)
-    if total_delta and percent is not None:
+    delta, percent = diff.total_delta, diff.total_percent
+    change = _signed(delta, unit) if delta else "不变"
+    if delta and percent is not None:
         change += f"（{'+' if percent > 0 else ''}{percent}%）"
     rows = [
         row(cells(["", "原", "新", "变化"], "PDTableHead", "PDTableHead"), header=True),
         row(cells(["项目个数", str(diff.old_count), str(diff.new_count), _counts_text(diff)])),
-        row(cells([f"年度资金申请总额（{unit}）", money_text(diff.old_total, template, unit),
-                   money_text(diff.new_total, template, unit), change])),
+        row(cells([f"年度资金申请总额（{unit}）", _amount(diff.old_total, unit), _amount(diff.new_total, unit),
+                   change])),
         row(cells(["项目名称", f"原年度资金（{unit}）", f"新年度资金（{unit}）", "状态"], "PDTableHead", "PDTableHead")),
     ]
     for p in diff.projects:
-        old = money_text(p.old_annual, template, unit) if p.old_annual is not None else "—"
-        new = money_text(p.new_annual, template, unit) if p.new_annual is not None else "—"
+        old = _amount(p.old_annual, unit) if p.old_annual is not None else "—"
+        new = _amount(p.new_annual, unit) if p.new_annual is not None else "—"
         rows.append(row(cells([p.name, old, new, _status_text(p)])))
     return table(list(g), rows)
 
@@ -116,21 +139,21 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def _field_text(change: FieldChange, template: Template, unit: str) -> str:
+def _field_text(change: FieldChange, unit: str) -> str:
     if change.kind == "money":
-        return (f"{change.label} {money_text(change.old, template, unit)} → "
-                f"{money_text(change.new, template, unit)}")
+        return (f"{change.label} {_amount(change.old, unit)} → {_amount(change.new, unit)}"
+                f"（{_signed(change.delta, unit)}）")
     if change.kind == "text":
         return change.label
     return f"{change.label} {_value(change.old)} → {_value(change.new)}"
 
 
-def _change_line(p: ProjectDiff, template: Template, unit: str, revisions: int) -> str:
+def _change_line(p: ProjectDiff, unit: str, revisions: int) -> str:
     if p.status == "added":
         return "新增的项目：以下经费说明和申报表全文为插入的修订。"
     if p.status == "removed":
         return "删除的项目：以下为原项目的经费说明和申报表，全文为删除的修订。"
-    parts = [_field_text(c, template, unit) for c in p.fields]
+    parts = [_field_text(c, unit) for c in p.fields]
     kinds = [f"{label} {n} 条" for kind, label in _INDICATOR_KINDS
              if (n := sum(1 for c in p.indicators if c.kind == kind))]
     if kinds:
@@ -159,7 +182,7 @@ def _render(project: ProjectFile | None, template: Template, number: int | None)
 
 def _project_part(p: ProjectDiff, number: int, template: Template, unit: str, rev: Revisions,
                   old_numbers: dict[str, int], new_numbers: dict[str, int]) -> list[str]:
-    old, new = p.pair.old, p.pair.new
+    old, new = as_compared(p), p.pair.new
     old_xml = _render(old, template, old_numbers.get(old.key) if old else None)
     new_xml = _render(new, template, new_numbers.get(new.key) if new else None)
     before = rev.count
@@ -168,7 +191,7 @@ def _project_part(p: ProjectDiff, number: int, template: Template, unit: str, re
                                 row_keys=(by_position, by_indicator))
     return [
         para(Run(part_heading(number, p), bold=True), style="PDHeading", keep_next=True, page_break_before=True),
-        para(_change_line(p, template, unit, rev.count - before), style="PDBody"),
+        para(_change_line(p, unit, rev.count - before), style="PDBody"),
         narrative,
         declaration,
     ]
@@ -186,17 +209,18 @@ def build_report(diff: DepartmentDiff) -> Document:
         para(REPORT_TITLE, style="PDSummaryTitle"),
         para(_folder_line("原", diff.old_label, diff.old, diff.old_count), style="PDBody", align="left"),
         para(_folder_line("新", diff.new_label, diff.new, diff.new_count), style="PDBody", align="left"),
-        _summary_table(diff, template, unit),
+        _summary_table(diff, unit),
     ]
     if diff.fields:
         parts.append(para("单位设置（department.toml）的改动：" + "；".join(
-            _field_text(c, template, unit) for c in diff.fields) + "。", style="PDBody"))
+            _field_text(c, unit) for c in diff.fields) + "。", style="PDBody"))
     unchanged = [p.name for p in diff.projects if p.status == "unchanged"]
     if unchanged:
         parts.append(para(f"未变的项目（{len(unchanged)} 个）：{'、'.join(unchanged)}。", style="PDBody"))
     changed = [p for p in diff.projects if p.status != "unchanged"]
     if changed:
-        parts.append(para(_NOTE, style="PDBody"))
+        parts.append(para(_NOTE + (_ROLLOVER_NOTE if any(_rolled_over(p) for p in changed) else ""),
+                          style="PDBody"))
     else:
         parts.append(para("各项目的内容都没有变化。", style="PDBody"))
     rev = Revisions()

@@ -2,21 +2,19 @@
 
 OLD and NEW are rendered by the same renderer (docxml strings); this module
 merges them into NEW carrying WordprocessingML revisions against OLD, so that
-Word's and WPS's 审阅 pane lists every change and can accept or reject it:
+Word's and WPS's 审阅 pane lists every change and can accept or reject it.
+This module aligns blocks, rows and cells; what happens inside a pair of
+paragraphs is :mod:`perfdoc.diff.tracked_text`'s.
 
 * blocks (paragraphs and tables) are aligned in order: paragraphs by their
   style and text (difflib), tables by their position among the tables;
   paragraphs of a replaced block are paired when they have the same style and
   look alike (or one for one when the counts agree);
-* within a pair of paragraphs the runs come from a character-level diff
-  (:func:`perfdoc.diff.textdiff.text_diff`): equal text as plain runs, inserted
-  text in ``w:ins``, deleted text in ``w:del`` (``w:delText``), each run keeping
-  its ``w:rPr``;
-* a paragraph only in NEW (OLD) is inserted (deleted) with its paragraph mark
-  (``w:pPr/w:rPr/w:ins`` or ``w:del``), so that rejecting (accepting) leaves no
-  empty paragraph behind.  The last paragraph mark of a table cell can be
-  neither inserted nor deleted, so a cell whose tail is inserted or deleted
-  has its marks shifted the way Word writes them;
+* a paragraph only in NEW (OLD) is inserted (deleted) with its paragraph mark,
+  so that rejecting (accepting) leaves no empty paragraph behind.  The last
+  paragraph mark of a table cell can be neither inserted nor deleted, so a
+  cell whose tail is inserted or deleted has its marks shifted the way Word
+  writes them;
 * table rows are aligned by a key (the caller's: by position for the form, by
   (一级, 二级, 三级) for the indicators); a row only in NEW is an inserted row
   (``w:trPr/w:ins``), a row only in OLD a deleted row (``w:trPr/w:del``, its
@@ -29,40 +27,31 @@ Word's and WPS's 审阅 pane lists every change and can accept or reject it:
   and row revisions but ignores ``w:tcPrChange``: rejecting there restores
   OLD's text with NEW's merges.)
 
-Every revision carries ``w:author="perfdoc"``, the fixed date
-``2000-01-01T00:00:00Z`` (the build date is not content) and a ``w:id``
-unique in the document (:class:`Revisions` hands them out).  Row properties
-(``w:cantSplit``, heights) are NEW's and are not tracked: they follow from the
-text.  The input is the renderer's output: paragraphs of runs (``w:t``,
-``w:tab``, ``w:br``) and tables; anything else inside a paragraph is dropped.
+Row properties (``w:cantSplit``, heights) are NEW's and are not tracked: they
+follow from the text.  The input is the renderer's output: paragraphs of runs
+(``w:t``, ``w:tab``, ``w:br``) and tables; anything else inside a paragraph is
+dropped.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
-from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from difflib import SequenceMatcher
 from typing import Callable, Hashable, Sequence
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from ..render.docxml import W_NS
-from .textdiff import text_diff
+from .tracked_text import (
+    AUTHOR, DATE, POut, Para, Revisions, paired_para, parse, ppr_with_mark, read_para, similarity, whole_para, xml,
+)
 
 __all__ = ["AUTHOR", "DATE", "Revisions", "track_changes", "by_position", "by_indicator", "RowKey"]
 
-AUTHOR = "perfdoc"
-DATE = "2000-01-01T00:00:00Z"
-
 W = f"{{{W_NS}}}"
-_DECL = f' xmlns:w="{W_NS}"'
-_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, remove_blank_text=False)
 
-#: Paragraphs of a replaced block are paired when at least this similar (:func:`_similarity`).
+#: Paragraphs of a replaced block are paired when at least this similar (:func:`similarity`).
 _PAIR_RATIO = 0.4
 #: Above this many paragraph comparisons in one replaced block, pair by position.
 _PAIR_LIMIT = 2500
@@ -83,203 +72,12 @@ def by_indicator(index: int, texts: list[str]) -> Hashable:
     return tuple("".join(t.split()) for t in texts[1:4])
 
 
-class Revisions:
-    """Hands out w:id values, unique in the document; every revision has the same author and date."""
-
-    def __init__(self, author: str = AUTHOR, date: str = DATE, first_id: int = 1):
-        self.author = author
-        self.date = date
-        self._next = first_id
-        self.count = 0
-
-    def _id(self) -> int:
-        value = self._next
-        self._next += 1
-        self.count += 1
-        return value
-
-    def attrs(self) -> str:
-        """The attributes of a new revision, as XML text."""
-        return f'w:id="{self._id()}" w:author="{escape(self.author, {chr(34): "&quot;"})}" w:date="{self.date}"'
-
-    def attrib(self) -> dict[str, str]:
-        """The attributes of a new revision, for lxml."""
-        return {W + "id": str(self._id()), W + "author": self.author, W + "date": self.date}
-
-
-# -- reading the renderer's XML -------------------------------------------------------
-
-def _parse(parts: Sequence[str]) -> list[etree._Element]:
-    root = etree.fromstring(f'<w:body xmlns:w="{W_NS}">{"".join(parts)}</w:body>', _PARSER)
-    return [child for child in root if isinstance(child.tag, str)]
-
-
-def _xml(el: etree._Element | None) -> str:
-    """An element as XML text, without the namespace declaration lxml adds to its start tag."""
-    if el is None:
-        return ""
-    text = etree.tostring(el, encoding="unicode", with_tail=False)
-    end = text.index(">")
-    return text[:end].replace(_DECL, "", 1) + text[end:]
-
-
-@dataclass(frozen=True)
-class _Atom:
-    char: str  # the character compared (a tab is "\t", a break "\n", other objects "\ufffc")
-    rpr: str  # the run's w:rPr as XML ("" when none)
-    special: str | None = None  # the element's XML for a tab or a break; None for text
-
-
-@dataclass
-class _Para:
-    el: etree._Element
-    ppr: etree._Element | None
-    style: str
-    atoms: list[_Atom]
-    text: str
-
-    @cached_property
-    def grams(self) -> Counter:
-        return _grams(self.text)
-
-
-def _para(el: etree._Element) -> _Para:
-    ppr = el.find(W + "pPr")
-    style_el = ppr.find(W + "pStyle") if ppr is not None else None
-    style = style_el.get(W + "val", "") if style_el is not None else ""
-    atoms: list[_Atom] = []
-    for r in el:
-        if r.tag != W + "r":
-            continue
-        rpr = _xml(r.find(W + "rPr"))
-        for child in r:
-            tag = child.tag
-            if tag == W + "t":
-                atoms.extend(_Atom(ch, rpr) for ch in child.text or "")
-            elif tag == W + "tab":
-                atoms.append(_Atom("\t", rpr, "<w:tab/>"))
-            elif tag in (W + "br", W + "cr"):
-                atoms.append(_Atom("\n", rpr, _xml(child)))
-            elif tag in (W + "noBreakHyphen", W + "softHyphen", W + "sym"):
-                atoms.append(_Atom("\ufffc", rpr, _xml(child)))
-    return _Para(el, ppr, style, atoms, "".join(a.char for a in atoms))
-
-
-def _runs(atoms: Sequence[_Atom], *, deleted: bool = False) -> str:
-    """Runs for ``atoms``: one run per stretch of the same w:rPr (w:delText when deleted)."""
-    tag = "w:delText" if deleted else "w:t"
-    out = []
-    for rpr, group in itertools.groupby(atoms, key=lambda a: a.rpr):
-        body: list[str] = []
-        text: list[str] = []
-        for atom in group:
-            if atom.special is None:
-                text.append(atom.char)
-                continue
-            if text:
-                body.append(f'<{tag} xml:space="preserve">{escape("".join(text))}</{tag}>')
-                text = []
-            body.append(atom.special)
-        if text:
-            body.append(f'<{tag} xml:space="preserve">{escape("".join(text))}</{tag}>')
-        out.append(f"<w:r>{rpr}{''.join(body)}</w:r>")
-    return "".join(out)
-
-
-# -- paragraphs -----------------------------------------------------------------------
-
-@dataclass
-class _POut:
-    """A paragraph to write: its w:pPr (an element of OLD or NEW), its runs, its mark's state."""
-
-    ppr: etree._Element | None
-    runs: list[str]
-    mark: str  # "eq", "ins" or "del"
-
-    def xml(self, rev: Revisions) -> str:
-        return f"<w:p>{_ppr_with_mark(self.ppr, self.mark, rev)}{''.join(self.runs)}</w:p>"
-
-
-def _ppr_with_mark(ppr: etree._Element | None, mark: str, rev: Revisions) -> str:
-    if mark == "eq":
-        return _xml(ppr)
-    holder = etree.Element(W + "holder", nsmap={"w": W_NS})
-    ppr = copy.deepcopy(ppr) if ppr is not None else None
-    if ppr is None:
-        ppr = etree.SubElement(holder, W + "pPr")
-    else:
-        holder.append(ppr)
-    rpr = ppr.find(W + "rPr")
-    if rpr is None:
-        rpr = etree.SubElement(ppr, W + "rPr")
-        later = [c for c in ppr if c.tag in (W + "sectPr", W + "pPrChange")]
-        if later:
-            later[0].addprevious(rpr)
-    marker = etree.SubElement(rpr, W + mark, rev.attrib())
-    rpr.insert(0, marker)  # w:ins / w:del come first in a paragraph mark's properties
-    return _xml(ppr)
-
-
-def _inserted_runs(atoms: Sequence[_Atom], rev: Revisions) -> str:
-    return f"<w:ins {rev.attrs()}>{_runs(atoms)}</w:ins>" if atoms else ""
-
-
-def _deleted_runs(atoms: Sequence[_Atom], rev: Revisions) -> str:
-    return f"<w:del {rev.attrs()}>{_runs(atoms, deleted=True)}</w:del>" if atoms else ""
-
-
-def _whole_para(p: _Para, state: str, rev: Revisions, *, mark: bool = True) -> _POut:
-    runs = _inserted_runs(p.atoms, rev) if state == "ins" else _deleted_runs(p.atoms, rev)
-    return _POut(p.ppr, [runs] if runs else [], state if mark else "eq")
-
-
-def _paired_para(old: _Para, new: _Para, rev: Revisions) -> _POut:
-    if old.text == new.text:
-        return _POut(new.ppr, [_runs(new.atoms)] if new.atoms else [], "eq")
-    runs: list[str] = []
-    i = j = 0
-    for span in text_diff(old.text, new.text):
-        n = len(span.text)
-        if span.op == "equal":
-            runs.append(_runs(new.atoms[j:j + n]))
-            i += n
-            j += n
-        elif span.op == "delete":
-            runs.append(_deleted_runs(old.atoms[i:i + n], rev))
-            i += n
-        else:
-            runs.append(_inserted_runs(new.atoms[j:j + n], rev))
-            j += n
-    assert i == len(old.atoms) and j == len(new.atoms), "text_diff lost text"
-    return _POut(new.ppr, runs, "eq")
-
-
-def _grams(text: str) -> Counter:
-    """The character pairs of a text (its characters when shorter than two)."""
-    if len(text) < 2:
-        return Counter(text)
-    return Counter(text[k:k + 2] for k in range(len(text) - 1))
-
-
-def _similarity(a: _Para, b: _Para) -> float:
-    """Dice's coefficient of the character pairs: 1 for the same text, near 0 for unrelated ones.
-
-    Linear in the lengths, so that pairing the paragraphs of a long replaced stretch stays fast.
-    """
-    if a.text == b.text:
-        return 1.0
-    if not a.text or not b.text:
-        return 0.0
-    ga, gb = a.grams, b.grams
-    return 2 * sum((ga & gb).values()) / (sum(ga.values()) + sum(gb.values()))
-
-
 # -- blocks: paragraphs and tables ----------------------------------------------------
 
 @dataclass
 class _Block:
     el: etree._Element
-    para: _Para | None = None  # for a paragraph
+    para: Para | None = None  # for a paragraph
     table: int = -1  # for a table: its position among the tables of the sequence
 
     @property
@@ -294,7 +92,7 @@ def _blocks(elements: Sequence[etree._Element]) -> list[_Block]:
     tables = 0
     for el in elements:
         if el.tag == W + "p":
-            out.append(_Block(el, para=_para(el)))
+            out.append(_Block(el, para=read_para(el)))
         elif el.tag == W + "tbl":
             out.append(_Block(el, table=tables))
             tables += 1
@@ -319,7 +117,7 @@ def _pairs(old: list[_Block], new: list[_Block]) -> list[tuple[int, int]]:
             return 0.0
         if a.para is None:
             return 1.0
-        s = _similarity(a.para, b.para)
+        s = similarity(a.para, b.para)
         return s if s >= _PAIR_RATIO else 0.0
 
     m, n = len(old), len(new)
@@ -375,24 +173,24 @@ def _align(old: list[_Block], new: list[_Block]) -> list[tuple[_Block | None, _B
 def _track_blocks(old: Sequence[etree._Element], new: Sequence[etree._Element], rev: Revisions,
                   *, in_cell: bool, row_keys: Sequence[RowKey] = ()) -> str:
     """NEW's blocks with tracked changes against OLD's, as XML text."""
-    items: list[_POut | str] = []
+    items: list[POut | str] = []
     for a, b in _align(_blocks(old), _blocks(new)):
         block = b if b is not None else a
         if block.para is None:  # a table
             key = row_keys[block.table] if block.table < len(row_keys) else by_position
             items.append(_track_table(a.el if a else None, b.el if b else None, rev, key))
         elif a is None:
-            items.append(_whole_para(b.para, "ins", rev))
+            items.append(whole_para(b.para, "ins", rev))
         elif b is None:
-            items.append(_whole_para(a.para, "del", rev))
+            items.append(whole_para(a.para, "del", rev))
         else:
-            items.append(_paired_para(a.para, b.para, rev))
+            items += paired_para(a.para, b.para, rev, in_cell=in_cell)
     if in_cell:
         _fix_cell_tail(items)
     return "".join(x if isinstance(x, str) else x.xml(rev) for x in items)
 
 
-def _fix_cell_tail(items: list[_POut | str]) -> None:
+def _fix_cell_tail(items: list[POut | str]) -> None:
     """The last paragraph mark of a cell survives both accepting and rejecting.
 
     After the last paragraph whose mark is in both versions (E), the tail holds
@@ -403,7 +201,7 @@ def _fix_cell_tail(items: list[_POut | str]) -> None:
     """
     if not items or any(isinstance(x, str) for x in items):
         return
-    paras: list[_POut] = items  # type: ignore[assignment]
+    paras: list[POut] = items  # type: ignore[assignment]
     last_eq = max((k for k, p in enumerate(paras) if p.mark == "eq"), default=-1)
     tail = list(range(last_eq + 1, len(paras)))
     if not tail:
@@ -445,7 +243,7 @@ def _vmerge(tc: etree._Element) -> str | None:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    return "\n".join(_para(p).text for p in tc if p.tag == W + "p")
+    return "\n".join(read_para(p).text for p in tc if p.tag == W + "p")
 
 
 def _row_texts(rows: list[etree._Element]) -> list[list[str]]:
@@ -487,7 +285,7 @@ def _trpr_with_mark(tr: etree._Element, mark: str, rev: Revisions) -> str:
     change = trpr.find(W + "trPrChange")
     if change is not None:
         change.addprevious(marker)
-    return _xml(trpr)
+    return xml(trpr)
 
 
 def _whole_row(tr: etree._Element, state: str, rev: Revisions) -> str:
@@ -498,15 +296,15 @@ def _whole_row(tr: etree._Element, state: str, rev: Revisions) -> str:
         body = []
         for child in tc:
             if child.tag == W + "p":
-                body.append(_whole_para(_para(child), state, rev, mark=False).xml(rev))
+                body.append(whole_para(read_para(child), state, rev, mark=False).xml(rev))
             elif child.tag == W + "tbl":
                 body.append(_whole_table(child, state, rev))
-        cells.append(f"<w:tc>{_xml(tc.find(W + 'tcPr'))}{''.join(body) or '<w:p/>'}</w:tc>")
+        cells.append(f"<w:tc>{xml(tc.find(W + 'tcPr'))}{''.join(body) or '<w:p/>'}</w:tc>")
     return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
 
 def _table_head(tbl: etree._Element) -> str:
-    return _xml(tbl.find(W + "tblPr")) + _xml(tbl.find(W + "tblGrid"))
+    return xml(tbl.find(W + "tblPr")) + xml(tbl.find(W + "tblGrid"))
 
 
 def _whole_table(tbl: etree._Element, state: str, rev: Revisions) -> str:
@@ -516,10 +314,10 @@ def _whole_table(tbl: etree._Element, state: str, rev: Revisions) -> str:
 
 def _tcpr_with_change(old_tc: etree._Element, new_tc: etree._Element, rev: Revisions) -> str:
     old_pr, new_pr = old_tc.find(W + "tcPr"), new_tc.find(W + "tcPr")
-    new_xml = _xml(new_pr)
-    if _xml(old_pr) == new_xml:
+    new_xml = xml(new_pr)
+    if xml(old_pr) == new_xml:
         return new_xml
-    inner = "".join(_xml(c) for c in old_pr) if old_pr is not None else ""
+    inner = "".join(xml(c) for c in old_pr) if old_pr is not None else ""
     change = f"<w:tcPrChange {rev.attrs()}><w:tcPr>{inner}</w:tcPr></w:tcPrChange>"
     if not new_xml or new_xml.endswith("/>") and "</w:tcPr>" not in new_xml:
         return f"<w:tcPr>{change}</w:tcPr>"
@@ -533,7 +331,7 @@ def _paired_row(old: etree._Element, new: etree._Element, rev: Revisions) -> str
         body = _track_blocks([c for c in a if c.tag != W + "tcPr"], [c for c in b if c.tag != W + "tcPr"],
                              rev, in_cell=True)
         cells.append(f"<w:tc>{tcpr}{body or '<w:p/>'}</w:tc>")
-    return f"<w:tr>{_xml(new.find(W + 'trPr'))}{''.join(cells)}</w:tr>"
+    return f"<w:tr>{xml(new.find(W + 'trPr'))}{''.join(cells)}</w:tr>"
 
 
 def _track_table(old: etree._Element | None, new: etree._Element | None, rev: Revisions, key: RowKey) -> str:
@@ -541,9 +339,9 @@ def _track_table(old: etree._Element | None, new: etree._Element | None, rev: Re
         return _whole_table(new, "ins", rev)
     if new is None:
         return _whole_table(old, "del", rev)
-    if _xml(old.find(W + "tblGrid")) != _xml(new.find(W + "tblGrid")):
+    if xml(old.find(W + "tblGrid")) != xml(new.find(W + "tblGrid")):
         # another grid: the old table deleted, the new one inserted, kept apart by a paragraph
-        return (_whole_table(old, "del", rev) + f"<w:p>{_ppr_with_mark(None, 'ins', rev)}</w:p>"
+        return (_whole_table(old, "del", rev) + f"<w:p>{ppr_with_mark(None, 'ins', rev)}</w:p>"
                 + _whole_table(new, "ins", rev))
     old_rows = [tr for tr in old if tr.tag == W + "tr"]
     new_rows = [tr for tr in new if tr.tag == W + "tr"]
@@ -575,6 +373,6 @@ def track_changes(old_parts: Sequence[str] | None, new_parts: Sequence[str] | No
     deleted.  ``row_keys`` gives, for the first, second … table, how its rows are
     aligned (default :func:`by_position`).
     """
-    old = _parse(old_parts) if old_parts else []
-    new = _parse(new_parts) if new_parts else []
+    old = parse(old_parts) if old_parts else []
+    new = parse(new_parts) if new_parts else []
     return _track_blocks(old, new, rev, in_cell=False, row_keys=row_keys)
