@@ -148,6 +148,10 @@ def build(
     for p in check_departments(loaded.departments):
         if p.severity is Severity.ERROR:
             errors_by_file.setdefault(Path(p.file), []).append(p)
+    for dep in loaded.departments:  # an error in department.toml (a placeholder name) is on every document
+        dep_errors = errors_by_file.get(Path(dep.source.path), []) if dep.source else []
+        for project in dep.projects if dep_errors else []:
+            errors_by_file[Path(project.path)] = dep_errors + errors_by_file.get(Path(project.path), [])
 
     plans = []
     for dep in loaded.departments:

@@ -178,3 +178,19 @@ def test_overview_comment_says_how_it_is_printed(tmp_path):
         "建设服务阵地。经测算，预算资金30万元，现将项目的事前绩效评估情况报告如下：",
     ]
 
+
+
+def test_build_refuses_while_department_toml_holds_placeholders(tmp_path):
+    """A filled project in a department whose name is still 单位名称: no 汇总表 titled 单位名称."""
+    folder = tmp_path / "单位"
+    assert run_cli("init", str(folder), "--year", "2026").returncode == 0
+    (folder / "项目.toml").write_text((Path(__file__).parent / "rules" / "_base.toml").read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    r = run_cli("build", str(folder), "-o", str(out))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"{folder}/department.toml:11:8: 错误 PD501 留有占位符“单位名称”：这是栏目的名称，请填写实际内容" in r.stdout
+    assert not list(out.rglob("*.docx"))
+    r = run_cli("build", str(folder), "-o", str(out), "--force")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert sorted(p.name for p in out.rglob("*.docx")) == ["2026年度项目绩效目标汇总表.docx", "党组织建设-申报表.docx",
+                                                           "党组织建设-经费说明.docx"]
