@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECTS, run_cli
+from requires import need_git
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -454,8 +455,7 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path):
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    need_git()
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECTS, run_cli
+from requires import need_git
 from lxml import etree
 
 from perfdoc.load import load_paths
@@ -168,8 +169,9 @@ def _perfdoc_on_path(bin_dir: Path) -> None:
 
 
 def test_git_diff_shows_the_changed_line(tmp_path):
-    if shutil.which("git") is None or os.name == "nt":
-        pytest.skip("git (and a POSIX shell) needed")
+    if os.name == "nt":
+        pytest.skip("the textconv shim is a POSIX shell script")
+    need_git()
     repo = tmp_path / "repo"
     bin_dir = tmp_path / "bin"
     _perfdoc_on_path(bin_dir)
