@@ -44,6 +44,7 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     refused: dict[str, list[Problem]] = field(default_factory=dict)  # project file -> its errors
+    forced: dict[str, list[Problem]] = field(default_factory=dict)  # built despite its errors (force)
     errors: list[str] = field(default_factory=list)  # departments that could not be built
 
     @property
@@ -164,6 +165,9 @@ def build(
         refused = [p for p in projects if errors_by_file.get(Path(p.path)) and not force]
         for p in refused:
             result.refused[str(p.path)] = errors_by_file[Path(p.path)]
+        if force:
+            result.forced.update((str(p.path), errors_by_file[Path(p.path)])
+                                 for p in projects if errors_by_file.get(Path(p.path)))
         plans.append((dep, template, projects, refused))
 
     total = sum(len(projects) - len(refused) for _, _, projects, refused in plans)

@@ -1,4 +1,4 @@
-"""Broken inputs: `perfdoc check` reports each one as ``path:line:col: CODE 消息`` and exits 1 or 2.
+"""Broken inputs: `perfdoc check` reports each one as ``path:line:col: 错误 CODE 消息`` and exits 1 or 2.
 
 The corpus is tests/bad_inputs/: one file or folder per case, described in
 tests/bad_inputs/cases.toml (path, expected exit code, code, line and a Chinese
@@ -36,7 +36,7 @@ CASES = tomllib.loads((CORPUS / "cases.toml").read_text("utf-8"))["case"]
 #: English leaking into a Chinese message (pydantic / tomli text passed through).
 _ENGLISH = re.compile(r"\b(or|and|should|Input|Value error|Field required|Invalid|Expected|Unclosed|Illegal)\b"
                       r"|而不是\s*(date|time|datetime|str|int|float|dict|list|Decimal|NoneType)\b")
-_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>PD\d{3}) (?P<message>.*)$")
+_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<level>错误|警告) (?P<code>PD\d{3}) (?P<message>.*)$")
 
 
 # -- generated inputs -----------------------------------------------------------
@@ -172,7 +172,7 @@ def test_bad_input(case, results):
     assert run.returncode != 0, "a broken input passed the check" + context
     assert run.returncode in (1, 2), context
     problems = run.problems()
-    assert problems, "no `path:line:col: CODE 消息` line" + context
+    assert problems, "no `path:line:col: 错误 CODE 消息` line" + context
     for p in problems:  # every message is Chinese, with no English leaking through
         assert re.search(r"[\u4e00-\u9fff]", p["message"]), context
         assert not _ENGLISH.search(p["message"]), f"English in message: {p['message']}" + context
@@ -244,7 +244,7 @@ def test_bom_file_problems_keep_their_line(tmp_path):
     (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + text)
     run = run_check(tmp_path, "bom.toml")
     assert run.returncode == 2
-    assert "bom.toml:12:15: PD002" in run.stdout, run.stdout
+    assert "bom.toml:12:15: 错误 PD002" in run.stdout, run.stdout
 
 
 # -- JSON output ----------------------------------------------------------------

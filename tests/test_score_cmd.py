@@ -196,7 +196,7 @@ def test_seed_text_output():
     for figure in ("417.32", "470.26", "468.77", "99.68", "9.97", "97.97", "61.05", "100.00", "97.00", "4.93"):
         assert figure in out, figure
     assert out.count("评分等级 优") == 2 and out.count("一致") == 2
-    assert out.count(": PD603 ") == 4 and "\x1b[" not in out
+    assert out.count(": 错误 PD603 ") == 4 and "\x1b[" not in out
     assert "projects/2024-xinzhuang/两新党建工作.toml:" in out
 
 

@@ -7,9 +7,11 @@ import sys
 import typer
 
 from .. import __version__
+from .framework import PerfdocGroup, PerfdocTyper
 
-app = typer.Typer(
+app = PerfdocTyper(
     name="perfdoc",
+    cls=PerfdocGroup,
     help="perfdoc：以 TOML 管理项目绩效文档，检查错误，生成申报表、经费说明、汇总表与自评表。",
     no_args_is_help=True,
     add_completion=False,

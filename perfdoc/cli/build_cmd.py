@@ -11,23 +11,25 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from .. import exitcodes
 from . import app
+from .common import PATHS_HELP, paths_or_default
 from .report import display_path, print_problems
 
 
 @app.command("build")
 def build_cmd(
-    paths: list[Path] = typer.Argument(None, help="单位文件夹、项目文件，或包含若干单位文件夹的目录；默认 projects/"),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="输出目录（默认 out/）"),
-    force: bool = typer.Option(False, "--force", help="有“错误”级问题的项目也照样生成"),
+    paths: list[Path] = typer.Argument(None, metavar="路径", help=PATHS_HELP, show_default=False),
+    out: Path = typer.Option(Path("out"), "--out", "-o", metavar="文件夹", help="输出文件夹"),
+    force: bool = typer.Option(False, "--force", help="有“错误”级问题的项目也照样生成（最后列出有几个错误）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="列出写入和删除的每个文件"),
 ):
-    """生成 Word 文档：每个项目的申报表和项目经费情况说明，写入 out/<单位文件夹>/。
+    """生成 Word 文档：每个项目的申报表和项目经费情况说明，写入 输出文件夹/单位文件夹/。
 
     有“错误”级问题的项目不生成（列出问题），除非加 --force。
     退出码：0 全部生成；1 有项目因错误被拒绝；2 输入无法使用或用法错误。
     """
     from ..build import build  # imported here: python-docx is not needed by the other commands
 
-    paths = paths or [Path("projects")]
+    paths = paths_or_default(paths, "build")
     console = Console(stderr=True)
     with Progress(TextColumn("生成"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -47,17 +49,41 @@ def build_cmd(
     for path, problems in result.refused.items():
         typer.echo(f"未生成 {display_path(Path(path))}：有 {len(problems)} 个错误（加 --force 可强制生成）")
         print_problems(problems, sys.stdout)
-    if result.written or result.removed:
-        summary = f"已写入 {len(result.written)} 个文件到 {display_path(out)}/"
-        if result.unchanged:
-            summary += f"，{len(result.unchanged)} 个文件没有变化未重写"
-        if result.removed:
-            summary += f"，删除了 {len(result.removed)} 个不再对应项目的旧文件"
-    else:
-        summary = f"没有变化：{display_path(out)}/ 中的 {len(result.unchanged)} 个文件都是最新的，未重写任何文件"
-    if result.refused:
-        summary += f"；{len(result.refused)} 个项目因错误未生成（汇总表也未生成）"
-    typer.echo(summary + "。")
+    if verbose:
+        for path in result.written:
+            typer.echo(f"写入 {display_path(path)}")
+        for path in result.removed:
+            typer.echo(f"删除 {display_path(path)}")
+    for line in summary_lines(result, out):
+        typer.echo(line)
     if result.errors:
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FAULTS if result.refused else exitcodes.OK)
+
+
+def summary_lines(result, out: Path) -> list[str]:
+    """What the build did, in the order a person asks: written, unchanged, removed, refused, forced."""
+    folder = f"{display_path(out)}/"
+    projects = len(result.loaded.projects)
+    if result.refused and len(result.refused) == projects:
+        every = "项目有错误" if projects == 1 else f"全部 {projects} 个项目都有错误"
+        summary = f"{every}，未生成任何文档（加 --force 可强制生成）"
+        if result.removed:
+            summary += f"；删除了 {folder} 中 {len(result.removed)} 个过时的旧文件"
+    elif result.written or result.removed:
+        summary = f"已写入 {len(result.written)} 个文件到 {folder}"
+        if result.unchanged:
+            summary += f"，{len(result.unchanged)} 个文件没有变化未重写"
+        if result.removed:
+            summary += f"，删除了 {len(result.removed)} 个过时的旧文件"
+    else:
+        summary = f"没有变化：{folder} 中的 {len(result.unchanged)} 个文件都是最新的，未重写任何文件"
+    if result.refused and len(result.refused) < projects:
+        summary += f"；{len(result.refused)} 个项目因错误未生成（汇总表也未生成）"
+    lines = [summary + "。"]
+    if result.forced:
+        errors = sum(len(problems) for problems in result.forced.values())
+        for path, problems in result.forced.items():
+            lines.insert(-1, f"仍已生成 {display_path(Path(path))}：有 {len(problems)} 个错误")
+        lines.append(f"有 {errors} 个错误的 {len(result.forced)} 个项目仍已生成（--force）；提交前请改正这些错误。")
+    return lines

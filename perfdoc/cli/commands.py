@@ -9,11 +9,13 @@ from pathlib import Path
 import typer
 
 from .. import exitcodes
-from ..check import RULES, check_departments
+from ..check import check_departments
+from ..check.codes import all_codes
 from ..load import DEPARTMENT_FILE, load_paths
 from ..model.schema import schema_json
 from ..scaffold import new_project
 from . import app
+from .common import PATHS_HELP, fail, paths_or_default
 from .report import display_path, print_problems, problems_json, summary_line
 
 
@@ -22,29 +24,34 @@ class Format(str, Enum):
     json = "json"
 
 
-def fail(message: str, code: int = exitcodes.USAGE) -> "typer.Exit":
-    typer.echo(f"perfdoc: {message}", err=True)
-    return typer.Exit(code)
+def _codes(values: list[str]) -> list[str]:
+    """The --ignore values, upper-cased; a code perfdoc does not have is a usage error."""
+    known = [c.code for c in all_codes()]
+    codes = [v.strip().upper() for v in values]
+    for value, code in zip(values, codes):
+        if code not in known:
+            raise typer.BadParameter(f"没有检查代码“{value}”（perfdoc check --list-rules 列出全部代码）")
+    return codes
 
 
 @app.command("check")
 def check_cmd(
-    paths: list[Path] = typer.Argument(None, help="单位文件夹、项目文件，或包含若干单位文件夹的目录；默认 projects/"),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式：text 或 json"),
-    ignore: list[str] = typer.Option([], "--ignore", help="忽略某个检查代码，如 --ignore PD502（可多次使用）"),
+    paths: list[Path] = typer.Argument(None, metavar="路径", help=PATHS_HELP, show_default=False),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
+    ignore: list[str] = typer.Option([], "--ignore", metavar="代码", callback=_codes,
+                                     help="忽略某个检查代码，如 --ignore PD502（可多次使用）"),
     color: bool = typer.Option(None, "--color/--no-color", help="彩色输出（默认在终端中开启）"),
     list_rules: bool = typer.Option(False, "--list-rules", help="列出全部检查代码后退出"),
 ):
-    """检查项目文件，列出审核时会被退回的问题（文件:行:列 代码 消息）。
+    """检查项目文件，列出审核时会被退回的问题（文件:行:列: 级别 代码 消息）。
 
     退出码：0 没有问题；1 发现问题；2 输入无法使用或用法错误。
     """
     if list_rules:
-        for rule in sorted(RULES, key=lambda r: r.code):
-            typer.echo(f"{rule.code}  {rule.name:<26} {rule.severity.label}  {rule.summary()}")
+        for code in all_codes():
+            typer.echo(f"{code.code}  {code.name:<26} {code.severity.label}  {code.summary}")
         raise typer.Exit(exitcodes.OK)
-    paths = paths or [Path("projects")]
-    loaded = load_paths(paths)
+    loaded = load_paths(paths_or_default(paths, "check"))
     problems = sorted(loaded.problems + check_departments(loaded.departments, ignore),
                       key=lambda p: (str(p.file), p.line, p.col, p.code))
     problems = [p for p in problems if p.code not in set(ignore)]
@@ -61,8 +68,8 @@ def check_cmd(
 
 @app.command("new")
 def new_cmd(
-    name: str = typer.Argument(..., help="项目名称，如 党群服务站"),
-    dir: Path = typer.Option(Path("."), "--dir", "-d", help="写入的单位文件夹（默认当前目录）"),
+    name: str = typer.Argument(..., metavar="名称", help="项目名称，如 党群服务站"),
+    dir: Path = typer.Option(Path("."), "--dir", "-d", metavar="文件夹", help="写入的单位文件夹（.：当前文件夹）"),
 ):
     """新建一个带中文注释的项目文件（已存在时拒绝覆盖）。"""
     if not name.strip():
@@ -83,6 +90,12 @@ def new_cmd(
     except OSError as exc:
         raise fail(f"无法写入 {display_path(dir)}：{exc.strerror or exc}") from None
     typer.echo(f"已创建 {display_path(path)}")
+    if not dep_file.is_file():
+        folder = display_path(dir)
+        where = "当前文件夹" if folder == "." else f"{folder} "
+        folder = f'"{folder}"' if any(ch.isspace() for ch in folder) else folder
+        typer.echo(f"提示：{where}中还没有 {DEPARTMENT_FILE}（单位名称、年度、版式），check 和 build 需要它；"
+                   f"用 perfdoc init {folder} 写出一个带注释的 {DEPARTMENT_FILE}。")
 
 
 class SchemaKind(str, Enum):
@@ -92,7 +105,8 @@ class SchemaKind(str, Enum):
 
 @app.command("schema")
 def schema_cmd(
-    kind: SchemaKind = typer.Argument(SchemaKind.project, help="project（项目文件，默认）或 department（department.toml）"),
+    kind: SchemaKind = typer.Argument(SchemaKind.project, metavar="种类",
+                                      help="project：项目文件；department：单位设置 department.toml"),
 ):
-    """输出项目文件的 JSON Schema（供编辑器补全和悬停提示，如 Even Better TOML / taplo）。"""
+    """输出项目文件或 department.toml 的 JSON Schema（供编辑器补全和悬停提示，如 Even Better TOML / taplo）。"""
     sys.stdout.write(schema_json(kind.value))

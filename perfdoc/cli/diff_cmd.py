@@ -36,12 +36,14 @@ def _load_or_exit(loaded, color: bool | None):
 
 @app.command("diff")
 def diff_cmd(
-    old: Path = typer.Argument(..., help="旧的单位文件夹（与 --rev 同用时：要比较的单位文件夹）", show_default=False, metavar="OLD"),
-    new: Path = typer.Argument(None, help="新的单位文件夹", show_default=False, metavar="NEW"),
-    rev: str = typer.Option(None, "--rev", "-r", help="与该 git 版本中的同一文件夹比较（如 HEAD、HEAD~1、main、v2025）；不检出、不改动工作区"),
+    old: Path = typer.Argument(..., help="旧的单位文件夹（与 --rev 同用时：要比较的单位文件夹）", show_default=False,
+                               metavar="旧文件夹"),
+    new: Path = typer.Argument(None, help="新的单位文件夹", show_default=False, metavar="新文件夹"),
+    rev: str = typer.Option(None, "--rev", "-r", metavar="版本", help="与该 git 版本中的同一文件夹比较（如 HEAD、HEAD~1、main、v2025）；不检出、不改动工作区"),
     format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="输出格式：text（终端）、markdown（合并请求）或 json"),
     color: bool = typer.Option(None, "--color/--no-color", help="彩色输出（默认在终端中开启）"),
-    docx: Path = typer.Option(None, "--docx", help="另外生成带修订标记的 Word 比较报告，写入此文件", show_default=False),
+    docx: Path = typer.Option(None, "--docx", metavar="文件", help="另外生成带修订标记的 Word 比较报告，写入此文件",
+                              show_default=False),
 ):
     """比较两个单位文件夹（如上一年度与本年度），或一个文件夹与它在某个 git 版本中的样子。
 

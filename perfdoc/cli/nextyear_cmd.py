@@ -15,11 +15,13 @@ from .report import display_path, print_problems
 
 @app.command("next-year")
 def next_year_cmd(
-    src: Path = typer.Argument(..., metavar="SRC", help="上一年度的单位文件夹（含 department.toml），如 projects/2022-songjiang"),
-    dst: Path = typer.Argument(..., metavar="DST", help="要新建的新年度文件夹，如 projects/2023-songjiang（不能已存在，或须是空文件夹）"),
+    src: Path = typer.Argument(..., metavar="上年文件夹", show_default=False,
+                               help="上一年度的单位文件夹（含 department.toml），如 projects/2022-songjiang"),
+    dst: Path = typer.Argument(..., metavar="新文件夹", show_default=False,
+                               help="要新建的新年度文件夹，如 projects/2023-songjiang（不能已存在，或须是空文件夹）"),
     all_: bool = typer.Option(False, "--all", help="实施期已结束的跨年度项目也一并转入：项目总目标起止年度和计划日期都顺延一年，请按新的实施期核对"),
 ):
-    """从上一年度的单位文件夹生成新年度的文件夹（SRC 不变，新建 DST）。
+    """从上一年度的单位文件夹生成新年度的文件夹（上年文件夹不变，新建新文件夹）。
 
     \b
     - 年度（department.year、project.year）加一；
@@ -33,7 +35,7 @@ def next_year_cmd(
     - 指标、项目经费情况说明等其他内容，以及注释、键的顺序和排版都保持原样；
       文件夹中的其他文件（版式文件夹、附件等）原样复制。
 
-    新文件夹先完整生成在 DST 旁的临时文件夹中，校验无误后才改名为 DST；出错时不留下任何文件。
+    新文件夹先完整生成在它旁边的临时文件夹中，校验无误后才改名；出错时不留下任何文件。
 
     新文件夹的名称由你指定，perfdoc 不会猜测。
 

@@ -1,14 +1,14 @@
-"""Printing problems: ``path:line:col: CODE 消息``, the source line and a caret; or JSON."""
+"""Printing problems: ``path:line:col: 错误 CODE 消息``, the source line and a caret; or JSON."""
 
 from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Iterable, TextIO
 
 from ..model import Problem, Severity
+from .textwidth import width
 
 __all__ = ["print_problems", "problems_json", "summary_line", "display_path"]
 
@@ -18,10 +18,6 @@ def display_path(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _source_lines(problems: Iterable[Problem]) -> dict[Path, list[str]]:
@@ -46,7 +42,8 @@ def print_problems(problems: list[Problem], out: TextIO = sys.stdout, color: boo
     for p in problems:
         sev = "31" if p.severity is Severity.ERROR else "33"
         where = f"{display_path(p.file)}:{p.line}:{p.col}:"
-        out.write(f"{_colour(where, '1', color)} {_colour(p.code, sev + ';1', color)} {p.message}\n")
+        level = _colour(f"{p.severity.label} {p.code}", sev + ";1", color)  # the word survives a pipe
+        out.write(f"{_colour(where, '1', color)} {level} {p.message}\n")
         lines = sources.get(p.file) or []
         if 1 <= p.line <= len(lines):
             text = lines[p.line - 1].replace("\t", " ")
@@ -54,7 +51,7 @@ def print_problems(problems: list[Problem], out: TextIO = sys.stdout, color: boo
                 text = text[:160] + "…"
             gutter = f"{p.line:>5} | "
             out.write(f"{gutter}{text}\n")
-            caret_at = _width(text[: max(p.col - 1, 0)])
+            caret_at = width(text[: max(p.col - 1, 0)])
             out.write(" " * (len(gutter) - 2) + "| " + " " * caret_at + _colour("^", sev, color) + "\n")
 
 

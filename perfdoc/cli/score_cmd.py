@@ -10,16 +10,16 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from .. import exitcodes
 from ..check import check_departments
 from ..evaluate import ProjectScore, score_project
 from ..load import load_paths
-from ..model import Money, ProjectFile, Severity
+from ..model import ProjectFile, Severity
 from . import app
+from .common import PATHS_HELP, paths_or_default
 from .report import display_path, print_problems
+from .score_text import agrees, print_scores
 
 #: The check codes of the self-evaluation rules (perfdoc/check/rules/evaluation.py).
 EVALUATION_CODES = "PD6"
@@ -32,10 +32,6 @@ class Format(str, Enum):
 
 def _d(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
-
-
-def _money(m: Money, unit: str) -> str:
-    return m.format(unit)
 
 
 # -- JSON -------------------------------------------------------------------------------------
@@ -84,104 +80,17 @@ def _project_doc(project: ProjectFile, score: ProjectScore) -> dict:
         "grade": score.grade,
         "stated_total": _d(evaluation.total),
         "stated_grade": evaluation.grade,
-        "stated_agrees": _agrees(project, score),
+        "stated_agrees": agrees(project, score),
     }
-
-
-def _agrees(project: ProjectFile, score: ProjectScore) -> bool | None:
-    """Whether the 总分 and 评分等级 written in the file match the computed ones (None: none written)."""
-    evaluation = project.model.evaluation
-    if evaluation.total is None and evaluation.grade is None:
-        return None
-    return ((evaluation.total is None or evaluation.total == score.total)
-            and (evaluation.grade is None or evaluation.grade == score.grade))
-
-
-# -- text -------------------------------------------------------------------------------------
-
-def _budget_table(project: ProjectFile, score: ProjectScore) -> Table:
-    unit = project.model.evaluation.funding.unit
-    table = Table(title=f"预算执行情况（{unit}）", title_justify="left", show_lines=False)
-    table.add_column("项目资金", overflow="fold")
-    for head in ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)", "得分"):
-        table.add_column(head, justify="right", overflow="fold")
-    for i, r in enumerate(score.rows):
-        first = i == 0
-        table.add_row(
-            r.label, _money(r.initial, unit), _money(r.adjusted, unit), _money(r.executed, unit),
-            _d(score.budget_weight) if first else "-",
-            _d(r.rate) if r.rate is not None else "-",
-            _d(score.budget_score) if first else "-",
-        )
-    return table
-
-
-def _indicator_table(project: ProjectFile, score: ProjectScore) -> Table:
-    """One row per 三级指标 under a line for each 一级 · 二级 group; long texts fold, never truncate."""
-    inds = project.model.indicators
-    table = Table(title="绩效指标", title_justify="left")
-    table.add_column("三级指标", overflow="fold", ratio=3)
-    table.add_column("年度指标值", overflow="fold", ratio=2)
-    table.add_column("实际完成值", overflow="fold", ratio=2)
-    for head in ("分值", "得分", "按规则"):
-        table.add_column(head, justify="right", no_wrap=True)
-    table.add_column("偏差原因分析及改进措施", overflow="fold", ratio=3)
-    group = None
-    for r in score.indicators:
-        ind = inds[r.index]
-        if (ind.level1, ind.level2) != group:
-            group = (ind.level1, ind.level2)
-            table.add_row(Text(f"{ind.level1} · {ind.level2}", style="bold"))
-        below = r.score < r.weight
-        table.add_row(
-            ind.name, ind.target.text,
-            ind.actual.text if ind.actual is not None else "",
-            _d(r.weight),
-            Text(_d(r.score), style="yellow" if below else ""),
-            _d(r.computed) if r.computed is not None else "无法计算",
-            ind.deviation or "",
-        )
-    table.add_section()
-    table.add_row("预算执行", "", "", _d(score.budget_weight), _d(score.budget_score), "", "")
-    table.add_row("总分", "", "", "100.00", Text(_d(score.total), style="bold"), "", "")
-    return table
-
-
-def _stated_line(project: ProjectFile, score: ProjectScore) -> Text:
-    evaluation = project.model.evaluation
-    line = Text()
-    line.append("总分 ")
-    line.append(_d(score.total), style="bold")
-    line.append("  评分等级 ")
-    line.append(score.grade, style="bold")
-    stated = []
-    if evaluation.total is not None:
-        stated.append(f"总分 {_d(evaluation.total)}")
-    if evaluation.grade is not None:
-        stated.append(f"等级 {evaluation.grade}")
-    agrees = _agrees(project, score)
-    if agrees is not None:
-        line.append(f"  （表上：{'，'.join(stated)}，", style="")
-        line.append("一致" if agrees else "不一致", style="green" if agrees else "red bold")
-        line.append("）")
-    return line
-
-
-def _print_text(console: Console, scored: list[tuple[ProjectFile, ProjectScore]]) -> None:
-    for project, score in scored:
-        console.print(Text(f"{project.model.name}（{display_path(project.path)}）", style="bold"))
-        console.print(_budget_table(project, score))
-        console.print(_indicator_table(project, score))
-        console.print(_stated_line(project, score))
-        console.print()
 
 
 # -- the command ------------------------------------------------------------------------------
 
 @app.command("score")
 def score_cmd(
-    paths: list[Path] = typer.Argument(None, help="单位文件夹、项目文件，或包含若干单位文件夹的目录；默认 projects/"),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式：text（表格）或 json"),
+    paths: list[Path] = typer.Argument(None, metavar="路径", help=PATHS_HELP, show_default=False),
+    format: Format = typer.Option(Format.text, "--format", "-f",
+                                  help="输出格式：text（在终端中是表格，在管道或文件中是不折行的纯文本）或 json"),
     color: bool = typer.Option(None, "--color/--no-color", help="彩色输出（默认在终端中开启）"),
 ):
     """计算自评表的得分：预算执行率及得分、各指标得分、总分和评分等级（只看含 [evaluation] 的项目）。
@@ -195,8 +104,7 @@ def score_cmd(
     退出码：0 计算完成且自评没有错误；1 自评有错误（PD6xx 检查代码，如表上总分或等级与计算不符、
     得分低于分值却没有偏差原因、缺少实际完成值），问题随结果列出；2 输入无法使用或用法错误。
     """
-    paths = paths or [Path("projects")]
-    loaded = load_paths(paths)
+    loaded = load_paths(paths_or_default(paths, "score"))
     if loaded.problems:
         print_problems(loaded.problems, sys.stderr, color)
     evaluated = [p for dep in loaded.departments for p in dep.ordered_projects() if p.model.evaluation is not None]
@@ -216,7 +124,7 @@ def score_cmd(
         console = Console(file=sys.stdout, highlight=False, soft_wrap=False,
                           force_terminal=color if color is not None else None,
                           no_color=(color is False))
-        _print_text(console, scored)
+        print_scores(console, scored, tables=sys.stdout.isatty())
         if problems:
             print_problems(problems, sys.stdout, color)
         if not evaluated and not loaded.fatal:

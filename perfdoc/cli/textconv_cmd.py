@@ -17,7 +17,7 @@ from . import app
 
 @app.command("textconv")
 def textconv_cmd(
-    file: Path = typer.Argument(..., help="Word 文档（.docx）"),
+    file: Path = typer.Argument(..., metavar="文件", help="Word 文档（.docx）", show_default=False),
 ):
     """输出 Word 文档（.docx）的文字，供 git diff 比较提交到 git 中的文档。
 

@@ -1,0 +1,40 @@
+"""Every check code perfdoc reports: the loader's PD0xx codes and the rules' codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Severity
+from .base import RULES
+
+__all__ = ["Code", "LOAD_CODES", "all_codes", "known_code"]
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+#: Reported while reading files (perfdoc/load); an error among them makes the file unusable.
+LOAD_CODES = (
+    Code("PD001", "toml-syntax", Severity.ERROR, "TOML 语法错误。"),
+    Code("PD002", "invalid-value", Severity.ERROR,
+         "值的类型或取值不对（金额为负、超过一万亿、精确到分以下；日期不存在；文字含控制字符……）。"),
+    Code("PD003", "missing-key", Severity.ERROR, "缺少必填项。"),
+    Code("PD004", "unknown-key", Severity.WARNING, "未知的键（拼写错误？）。"),
+    Code("PD005", "unreadable-file", Severity.ERROR, "文件为空、是二进制、过大、不是 UTF-8 编码或无法读取。"),
+    Code("PD006", "bad-folder", Severity.ERROR, "路径不存在、文件夹中没有 department.toml 或没有项目文件。"),
+)
+
+
+def all_codes() -> list[Code]:
+    """The loader's codes, then every rule's, in code order."""
+    rules = [Code(r.code, r.name, r.severity, r.summary()) for r in RULES]
+    return sorted([*LOAD_CODES, *rules], key=lambda c: c.code)
+
+
+def known_code(code: str) -> bool:
+    return any(c.code == code for c in all_codes())
