@@ -675,6 +675,35 @@ def test_characters_that_need_escaping():
     assert_round_trip(old, new, DECLARATION_KEYS)
 
 
+def _one_cell(*paragraphs: str) -> list[str]:
+    from perfdoc.render.docxml import cell, para, row, table
+
+    return [table([1800], [row([cell([para(t, style="PDTable") for t in paragraphs], 1800)])])]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("1020000", "1100000", "[-1020000-] ¶ {+1100000+}"),  # not 10200001100000
+    ("≥50家", "≥55家", "[-≥50家-] ¶ {+≥55家+}"),
+    ("2023-12-31", "2023-06-30", "[-2023-12-31-] ¶ {+2023-06-30+}"),
+    # running text keeps a character-level diff
+    ("全年开展活动，不少于4次。", "全年开展活动，不少于6次。", "全年开展活动，不少于[-4-]{+6+}次。"),
+    ("", "1100000", "{+1100000+}"),
+])
+def test_a_changed_value_in_a_cell_shows_old_above_new(old, new, expected):
+    body = assert_round_trip(_one_cell(old), _one_cell(new))
+    assert body_lines(body) == [expected]
+
+
+def test_old_value_above_new_in_two_paragraphs_of_which_the_first_goes_either_way():
+    body = _wrap(track_changes(_one_cell("1020000"), _one_cell("1100000"), Revisions()))
+    first, second = body.iter(W + "p")
+    assert [m.tag for m in first.find(f"{W}pPr/{W}rPr")] == [W + "ins", W + "del"]
+    assert "".join(t.text for t in first.iter(W + "delText")) == "1020000"
+    assert second.find(f"{W}pPr/{W}rPr") is None
+    assert "".join(t.text for t in second.iter(W + "t")) == "1100000"
+    assert [t.getparent().getparent().tag for t in second.iter(W + "t")] == [W + "ins"]
+
+
 def test_unique_ids_across_the_report(report):
     ids = [int(el.get(W + "id")) for el in _body(report).iter() if el.tag in REVISION_TAGS]
     assert sorted(ids) == list(range(1, len(ids) + 1))
