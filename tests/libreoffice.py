@@ -25,6 +25,7 @@ def need_libreoffice() -> None:
 def to_pdf(docs: list[Path], outdir: Path) -> dict[Path, Path]:
     """Convert .docx files to PDF in one LibreOffice run; returns docx -> pdf."""
     need_libreoffice()
+    assert docs, "no documents to convert"
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "lo-profile"
     # one output folder per source folder: two departments both have a 2022年度…汇总表

@@ -25,7 +25,9 @@ def _copy(folder: str, tmp_path: Path) -> Path:
 
 
 def _snapshot(out: Path) -> dict[str, float]:
-    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.docx")}
+    snapshot = {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.docx")}
+    assert snapshot, f"no document built in {out}"
+    return snapshot
 
 
 def test_build_writes_every_document_with_safe_names(tmp_path):
@@ -232,6 +234,8 @@ def test_built_files_get_the_usual_mode(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     out = tmp_path / "out"
-    build([PROJECTS / "2022-huacao"], out)
-    for path in out.rglob("*.docx"):
+    build([PROJECTS / "2022-huacao"], out, force=True)
+    files = sorted(out.rglob("*.docx"))
+    assert files, "nothing was built"
+    for path in files:
         assert path.stat().st_mode & 0o777 == 0o666 & ~mask
