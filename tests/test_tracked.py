@@ -170,6 +170,16 @@ def test_a_changed_value_in_a_cell_shows_old_above_new(old, new, expected):
     assert body_lines(body) == [expected]
 
 
+@pytest.mark.parametrize("old, new", [
+    (("100", "200"), ("150",)),
+    (("150",), ("100", "200")),
+    (("100", "200", "300"), ("甲", "150")),
+    (("全年不少于2次。", "100"), ("全年不少于3次。", "150", "200")),
+])
+def test_changed_values_among_paragraphs_added_and_removed_in_a_cell(old, new):
+    assert_round_trip(_one_cell(*old), _one_cell(*new))
+
+
 def test_old_value_above_new_in_two_paragraphs_of_which_the_first_goes_either_way():
     body = wrap(track_changes(_one_cell("1020000"), _one_cell("1100000"), Revisions()))
     first, second = body.iter(W + "p")
