@@ -377,7 +377,7 @@ def test_markdown_output(tmp_path):
 
 
 def test_markdown_escapes_and_punctuation():
-    from perfdoc.diff.report import _md_spans
+    from perfdoc.diff.markdown import _md_spans
 
     spans = [TextSpan("equal", "a*b|c "), TextSpan("delete", "“旧”"), TextSpan("insert", "新_1")]
     out = _md_spans(spans)
