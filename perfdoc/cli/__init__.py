@@ -52,4 +52,4 @@ def main() -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
-    app()
+    app(prog_name="perfdoc")  # also under ``python -m perfdoc``: the name a user types

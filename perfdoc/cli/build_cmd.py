@@ -70,12 +70,16 @@ def summary_lines(result, out: Path) -> list[str]:
         summary = f"{every}，未生成任何文档（加 --force 可强制生成）"
         if result.removed:
             summary += f"；删除了 {folder} 中 {len(result.removed)} 个过时的旧文件"
-    elif result.written or result.removed:
+    elif result.written:
         summary = f"已写入 {len(result.written)} 个文件到 {folder}"
         if result.unchanged:
             summary += f"，{len(result.unchanged)} 个文件没有变化未重写"
         if result.removed:
             summary += f"，删除了 {len(result.removed)} 个过时的旧文件"
+    elif result.removed:
+        summary = f"删除了 {folder} 中 {len(result.removed)} 个过时的旧文件"
+        if result.unchanged:
+            summary += f"，{len(result.unchanged)} 个文件没有变化未重写"
     else:
         summary = f"没有变化：{folder} 中的 {len(result.unchanged)} 个文件都是最新的，未重写任何文件"
     if result.refused and len(result.refused) < projects:

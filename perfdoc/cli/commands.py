@@ -92,7 +92,7 @@ def new_cmd(
     typer.echo(f"已创建 {display_path(path)}")
     if not dep_file.is_file():
         folder = display_path(dir)
-        where = "当前文件夹" if folder == "." else f"{folder} "
+        where = "当前文件夹" if folder == "." else f"文件夹 {folder} "
         folder = f'"{folder}"' if any(ch.isspace() for ch in folder) else folder
         typer.echo(f"提示：{where}中还没有 {DEPARTMENT_FILE}（单位名称、年度、版式），check 和 build 需要它；"
                    f"用 perfdoc init {folder} 写出一个带注释的 {DEPARTMENT_FILE}。")

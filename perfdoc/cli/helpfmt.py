@@ -129,18 +129,58 @@ def _record(param, ctx, help_option) -> tuple[str, str]:
     return first, text
 
 
-def _paragraphs(text: str, columns: int, indent: str) -> list[str]:
-    """The author's lines kept as written, each wrapped to ``columns`` (``\\b`` markers dropped)."""
+_ITEM = ("- ", "* ", "• ")
+_SENTENCE_END = ("。", "！", "？", "：")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _join(head: str, tail: str) -> str:
+    """Two pieces of one sentence: a space only between two Latin words, as a person types it."""
+    if head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum():
+        return f"{head} {tail}"
+    return head + tail
+
+
+def _logical_lines(text: str) -> list[str]:
+    """The help text's lines as the author meant them: a line broken in mid-sentence joins the
+    line before; a sentence, a list item (``- …``) and a ``\\b`` block's line stay on their own."""
     out: list[str] = []
+    keep = False  # inside a block marked by a \b line: lines are not joined, except a list item's
+    item = False
     for raw in inspect.cleandoc(text).partition("\f")[0].splitlines():
-        if raw.strip() == "\b":
+        body = raw.strip()
+        if body == "\b":
+            keep = True
             continue
-        if not raw.strip():
+        if not body:
+            out.append("")
+            keep = item = False
+            continue
+        previous = out[-1] if out else ""
+        continues = bool(previous.strip()) and not body.startswith(_ITEM) and (
+            (item and _indent(raw) > _indent(previous)) if keep
+            else not previous.rstrip().endswith(_SENTENCE_END))
+        if continues:
+            out[-1] = _join(previous.rstrip(), body)
+        else:
+            out.append(raw.rstrip())
+            item = body.startswith(_ITEM)
+    return out
+
+
+def _paragraphs(text: str, columns: int, indent: str) -> list[str]:
+    """The help text wrapped to ``columns``; a list item's continuation lines hang under its text."""
+    out: list[str] = []
+    for line in _logical_lines(text):
+        if not line:
             out.append("")
             continue
-        lead = raw[: len(raw) - len(raw.lstrip())]
-        body = raw.strip()
-        hang = "  " if body.startswith(("- ", "* ")) else ""
+        lead = " " * _indent(line)
+        body = line.strip()
+        hang = "  " if body.startswith(_ITEM) else ""
         out += wrap(body, columns, indent + lead, indent + lead + hang)
     return out
 

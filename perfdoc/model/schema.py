@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 from .project import Department, Project
@@ -30,10 +31,39 @@ def _drop_null(node):
     return node
 
 
+#: ``[narrative.basis]：`` opening a model's description: the table it documents.
+_TABLE = re.compile(r"^\[\[?[\w.]+\]\]?：")
+#: Where a description's name ends and its explanation begins.
+_NAME_END = re.compile(r"[，；。（(：]")
+
+
+def _title(description: str) -> str:
+    """The Chinese name a description starts with: ``年度指标值，如 …`` → ``年度指标值``."""
+    return _NAME_END.split(_TABLE.sub("", description.strip()), maxsplit=1)[0].strip()
+
+
+def _chinese_titles(node):
+    """Titles in Chinese, taken from the descriptions; pydantic's (the field and class names in
+    English, ``Total Fiscal``, ``BudgetPlan``) are dropped where there is no description."""
+    if isinstance(node, dict):
+        node = {k: _chinese_titles(v) for k, v in node.items()}
+        if isinstance(node.get("title"), str):
+            description = node.get("description")
+            title = _title(description) if isinstance(description, str) else ""
+            if title:
+                node["title"] = title
+            else:
+                del node["title"]
+        return node
+    if isinstance(node, list):
+        return [_chinese_titles(v) for v in node]
+    return node
+
+
 def _schema(model, title: str) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Money defaults are not JSON; the schema needs no default
-        schema = _drop_null(model.model_json_schema())
+        schema = _chinese_titles(_drop_null(model.model_json_schema()))
     schema["$schema"] = _DIALECT
     schema["title"] = title
     return schema
