@@ -81,7 +81,9 @@ def test_help_shows_chinese_usage_metavars_and_defaults():
     assert "  -f, --format [text|json]  输出格式  [默认：text]\n" in check
     assert "  --ignore 代码             忽略某个检查代码" in check
     assert "  --color / --no-color      彩色输出（默认在终端中开启）\n" in check
-    assert run_cli("new", "--help").stdout.splitlines()[0] == "用法：perfdoc new [选项] 名称"
+    new = run_cli("new", "--help").stdout
+    assert new.splitlines()[0] == "用法：perfdoc new [选项] 名称"
+    assert "  -d, --dir 文件夹  写入的单位文件夹  [默认：当前文件夹]\n" in new
     assert "  -o, --out 文件夹  输出文件夹  [默认：out]\n" in run_cli("build", "--help").stdout
     schema = run_cli("schema", "--help").stdout
     assert schema.splitlines()[0] == "用法：perfdoc schema [选项] [种类]"
@@ -117,6 +119,7 @@ USAGE_ERRORS = [
     (["textconv"], "perfdoc: 缺少参数“文件”", "用法：perfdoc textconv [选项] 文件"),
     (["score", "--format", "csv"], "perfdoc: 选项 --format 的值“csv”无效，可选 text 或 json", "用法：perfdoc score [选项] [路径…]"),
     (["build", "--out"], "perfdoc: 选项 --out 后面要写一个值", "用法：perfdoc build [选项] [路径…]"),
+    (["init", "--year", "abc"], "perfdoc: 选项 --year 的值“abc”无效，应是整数", "用法：perfdoc init [选项] [文件夹]"),
 ]
 
 

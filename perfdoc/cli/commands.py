@@ -69,7 +69,8 @@ def check_cmd(
 @app.command("new")
 def new_cmd(
     name: str = typer.Argument(..., metavar="名称", help="项目名称，如 党群服务站"),
-    dir: Path = typer.Option(Path("."), "--dir", "-d", metavar="文件夹", help="写入的单位文件夹（.：当前文件夹）"),
+    dir: Path = typer.Option(Path("."), "--dir", "-d", metavar="文件夹", help="写入的单位文件夹",
+                             show_default="当前文件夹"),
 ):
     """新建一个带中文注释的项目文件（已存在时拒绝覆盖）。"""
     if not name.strip():

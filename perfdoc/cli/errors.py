@@ -14,7 +14,7 @@ from typing import TextIO
 
 import typer
 
-from .helpfmt import choices, param_label, usage_line
+from .helpfmt import choices, param_label, type_name, usage_line
 
 __all__ = ["describe", "show_usage_error", "suggest", "UsageError", "ClickException", "Abort"]
 
@@ -85,10 +85,12 @@ def _given(exc) -> str | None:
 
 
 def _accepts(param) -> str:
+    """``，可选 text 或 json`` for a choice, ``，应是整数`` for a number, else nothing."""
     options = choices(param)
     if options:
         return f"，可选 {_or(options)}"
-    return ""
+    kind = type_name(param)
+    return f"，应是{kind}" if kind in ("整数", "数值") else ""
 
 
 def describe(exc) -> str:

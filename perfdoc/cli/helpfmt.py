@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from .textwidth import pad, width, wrap
 
-__all__ = ["help_page", "usage_line", "metavar", "param_label", "choices", "HELP_TEXT"]
+__all__ = ["help_page", "usage_line", "metavar", "param_label", "choices", "type_name", "HELP_TEXT"]
 
 HELP_TEXT = "显示此帮助并退出"
 #: The longest first column before the description moves to the next line.
@@ -34,7 +34,8 @@ def choices(param) -> list[str] | None:
     return [str(c.value) if isinstance(c, Enum) else str(c) for c in found]
 
 
-def _type_name(param) -> str:
+def type_name(param) -> str:
+    """The Chinese name of the parameter's value type: 路径, 文本, 整数…."""
     annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
     if annotation is not None:
         args = getattr(annotation, "__args__", None)
@@ -58,7 +59,7 @@ def metavar(param) -> str:
     options = choices(param)
     if options:
         return "[" + "|".join(options) + "]"
-    return _type_name(param)
+    return type_name(param)
 
 
 def _many(param) -> bool:
@@ -90,7 +91,10 @@ def usage_line(command, ctx) -> str:
 
 
 def _default_text(param) -> str | None:
-    if not getattr(param, "show_default", False) or getattr(param, "is_flag", False):
+    shown = getattr(param, "show_default", False)
+    if isinstance(shown, str):  # a default described in words: show_default="当前文件夹"
+        return shown
+    if not shown or getattr(param, "is_flag", False):
         return None
     default = param.default
     if default is None or callable(default) or default in ("", (), [], False):
