@@ -421,7 +421,7 @@ def test_src_with_syntax_error_refused(tmp_path):
     path.write_text("".join(lines), "utf-8")
     r = run_cli("next-year", str(src), str(tmp_path / "dst"))
     assert r.returncode == 2, r.stdout + r.stderr
-    assert re.search(r"业务培训\.toml:6:\d+: PD001", r.stdout), r.stdout
+    assert re.search(r"业务培训\.toml:6:\d+: 错误 PD001", r.stdout), r.stdout
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "dst").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
