@@ -131,7 +131,7 @@ class TestSeedProject:
         assert text(year) == "（2024年度）"
         assert title.find(f"{W}pPr/{W}pStyle").get(W + "val") == "PDTitle"
         assert year.find(f"{W}pPr/{W}pStyle").get(W + "val") == "PDYear"
-        assert text(spacer) == "" and spacer.find(f"{W}pPr/{W}spacing").get(W + "line") == "20"
+        assert text(spacer) == "" and spacer.find(f"{W}pPr/{W}spacing").get(W + "line") == "2"
 
     def test_head_rows(self, built, name):
         project, b = built[name]

@@ -5,18 +5,27 @@ the year line, then two bordered tables of the same width:
 
 * the form proper: 项目名称 / 主管部门 / 计划日期 rows, the funding block
   (label merged down 4 rows) and the goals block (label merged down 2 rows);
-* the indicator block: label ``绩效指标`` merged down every row, a heading row
-  marked ``w:tblHeader`` and one row per 三级指标, with the 一级 and 二级 cells
-  merged vertically over their consecutive rows.
+* the indicator block: a heading row marked ``w:tblHeader`` (绩效指标 · 一级指标 ·
+  二级指标 · 三级指标 · 指标值), then one row per 三级指标, with the 一级 and 二级 cells
+  merged vertically over their consecutive rows and the label column under 绩效指标
+  merged down every indicator row.
 
 The indicator block is a table of its own because Word and LibreOffice repeat
-heading rows only from the top of a table; a 1 pt paragraph (``docxml.spacer``)
-keeps the two tables from being joined.
+heading rows only from the top of a table; a 0.1 pt paragraph (``docxml.spacer``)
+keeps the two tables from being joined, and the two meet at one rule
+(formtable.form_table_before_indicators).  The heading's 绩效指标 cell is merged
+with nothing and shows no rule under it, so that where the heading repeats on a
+new page it heads the label column: no empty cell under it.
 
-Rows carry ``w:cantSplit``, so that an indicator never breaks across a page,
-with two exceptions (see ``keep_whole``): the row of the two goal texts when
-they are long (more than about 9 lines), because a tall row kept whole leaves
-half a page blank and strands the goal headings above it; and any row too tall
+Every value prints whole: the value column grows, from 三级指标, until the longest
+value fits on one line (formtable.value_width); a value wider still breaks before its
+bracket, never inside its figures.
+
+Rows carry ``w:cantSplit``, so that an indicator never breaks across a page, and
+the rows of a 二级 group stay on one page (w:keepNext, formtable.group_keeps), so
+that the merged 二级 cell never carries its name across a page break.  Two kinds of
+rows may break (see ``keep_whole``): the row of the two goal texts when they are
+longer than about 17 lines, which would leave a large blank; and any row too tall
 for a page, which Word would otherwise cut off at the foot of the page.
 
 Each table is built as one XML string (docxml) and parsed once, so a form with
@@ -31,18 +40,19 @@ from __future__ import annotations
 
 from ..model import ProjectFile
 from .common import money_text, printed_unit, split_paragraphs, target_text
-from .docxml import append, cell, para, row, spacer, table
+from .docxml import append, cell, para, row, table
 from .document import new_document
 from .formtable import (
-    CELL_MARGINS, GOALS_SPLIT_ABOVE, HEAD_STYLE, INDICATOR_ROW_HEIGHT, LABEL, LABEL_STYLE, ROW_HEIGHT,
-    TEXT_WIDTH, Cell, cells, clean, fit, grid_table, indicator_groups,
-    keep_whole, line_count, cell_para, paragraphs, pattern, width_estimate,
+    CELL_MARGINS, GOALS_SPLIT_ABOVE, HEAD_STYLE, INDICATOR_ROW_HEIGHT, LABEL, LABEL_STYLE, LINE_HEIGHT, ROW_HEIGHT,
+    TEXT_WIDTH, Cell, cell_para, cells, clean, fit, fit_value, form_table_before_indicators, group_keeps,
+    indicator_groups, keep_whole, line_count, paragraphs, pattern, row_height, spare, value_width, widen,
+    width_estimate,
 )
 from .template import Template
 
 __all__ = [
     "declaration_xml", "build_declaration", "declaration_title", "year_line",
-    "category_text", "FORM_EDGES", "INDICATOR_GRID",
+    "category_text", "FORM_EDGES", "INDICATOR_GRID", "indicator_grid",
 ]
 
 #: Column edges (twips from the left) of the form's rows.  The grid of the first
@@ -63,8 +73,10 @@ FORM_EDGES = {
 }
 
 #: Columns of the indicator table: label · 一级 · 二级 · 三级 · 指标值 (the value column
-#: lines up with the amount column of the funding block).
+#: lines up with the amount column of the funding block).  A value too long for it widens
+#: it, the 三级指标 column giving the room down to NAME_LEAST (see indicator_grid).
 INDICATOR_GRID = (LABEL, 1260, 1700, 3049, 1849)
+NAME_LEAST = 2200
 
 CHECKED, UNCHECKED = "☑", "□"
 
@@ -112,7 +124,8 @@ def category_text(project: ProjectFile, template: Template, width: int | None = 
 
 # -- the form -----------------------------------------------------------------------
 
-def _form_table(project: ProjectFile, template: Template) -> str:
+def _form_table(project: ProjectFile, template: Template) -> list[str]:
+    """The form table (项目名称 … the goal texts) and the 0.1 pt paragraph after it."""
     model = project.model
     info = model.project
     funding = model.funding
@@ -180,21 +193,36 @@ def _form_table(project: ProjectFile, template: Template) -> str:
         sum(line_count(p, edges[2] - edges[1]) for p in overall),
         sum(line_count(p, edges[3] - edges[2]) for p in annual),
     )
+    kept = keep_whole(lines, GOALS_SPLIT_ABOVE)
     rows.append((cells(edges, [
-        blank, paragraphs(overall), paragraphs(annual),
-    ], {0: "continue"}), {"min_height": ROW_HEIGHT * 2, "cant_split": keep_whole(lines, GOALS_SPLIT_ABOVE)}))
+        cell_para("", keep_next=kept), paragraphs(overall, keep_next=kept), paragraphs(annual, keep_next=kept),
+    ], {0: "continue"}), {"min_height": ROW_HEIGHT * 2, "cant_split": kept}))
 
-    return grid_table(rows)
+    return form_table_before_indicators(rows, kept)
 
 
-def _indicator_rows(project: ProjectFile, template: Template) -> list[str]:
-    """The rows of the indicator table: the heading row, then one row per 三级指标."""
+def indicator_grid(project: ProjectFile, template: Template) -> list[int]:
+    """The indicator table's columns: INDICATOR_GRID, with the value column widened (from
+    三级指标, down to NAME_LEAST) until the longest value prints whole on one line."""
+    values = [target_text(ind.target, template) for ind in project.model.indicators]
+    donors = [(3, NAME_LEAST)]
+    most = INDICATOR_GRID[4] + spare(INDICATOR_GRID, donors)
+    return widen(INDICATOR_GRID, {4: value_width(values, most)}, donors)
+
+
+def _indicator_rows(project: ProjectFile, template: Template, grid: list[int]) -> list[str]:
+    """The rows of the indicator table: the heading row, then one row per 三级指标.
+
+    The heading row is a row of its own (its 绩效指标 cell merged with nothing), so that
+    where it repeats on a new page it heads the label column, whose cells below are one
+    merged cell with no rule under the heading: no empty cell under 绩效指标.
+    """
     indicators = list(project.model.indicators)
-    w_label, w1, w2, w3, w_value = INDICATOR_GRID
-    blank = cell_para("")
+    w_label, w1, w2, w3, w_value = grid
+    below_heading = {"no_border": ("top",)}
 
     heading = [
-        cell(cell_para("绩效指标", LABEL_STYLE), w_label, vmerge="restart"),
+        cell(cell_para("绩效指标", LABEL_STYLE, keep_next=True), w_label, no_border=("bottom",)),
         cell(cell_para("一级指标", HEAD_STYLE, keep_next=True), w1),
         cell(cell_para("二级指标", HEAD_STYLE, keep_next=True), w2),
         cell(cell_para("三级指标", HEAD_STYLE, keep_next=True), w3),
@@ -204,8 +232,9 @@ def _indicator_rows(project: ProjectFile, template: Template) -> list[str]:
 
     if not indicators:
         # a form without indicators still shows one empty line to fill in
+        blank = cell_para("")
         rows.append(row([
-            cell(blank, w_label, vmerge="continue"),
+            cell(blank, w_label, vmerge="restart", **below_heading),
             cell(blank, w1), cell(blank, w2), cell(blank, w3), cell(blank, w_value),
         ], min_height=INDICATOR_ROW_HEIGHT))
         return rows
@@ -213,22 +242,32 @@ def _indicator_rows(project: ProjectFile, template: Template) -> list[str]:
     runs1, runs2 = indicator_groups(indicators)
     length1 = dict(runs1)
     length2 = dict(runs2)
+    texts, lines = [], []
     for i, ind in enumerate(indicators):
-        level1, level2 = ind.level1.strip(), ind.level2.strip()
-        name = ind.name.strip()
-        value = target_text(ind.target, template)
-        lines = max(line_count(name, w3), line_count(value, w_value))
+        level1, level2, name = ind.level1.strip(), ind.level2.strip(), ind.name.strip()
+        value = fit_value(target_text(ind.target, template), w_value)
+        n = max(line_count(name, w3), line_count(value, w_value, fallback=True))
         if length1.get(i) == 1:
-            lines = max(lines, line_count(level1, w1))
+            n = max(n, line_count(level1, w1))
         if length2.get(i) == 1:
-            lines = max(lines, line_count(level2, w2))
+            n = max(n, line_count(level2, w2))
+        texts.append((level1, level2, name, value))
+        lines.append(n)
+    names = {first: line_count(texts[first][1], w2) * LINE_HEIGHT for first, _ in runs2}
+    keep, top = group_keeps([row_height(n) for n in lines], runs2, names)
+
+    for i, (level1, level2, name, value) in enumerate(texts):
+        k = keep[i]
+        blank = cell_para("", keep_next=k)
         rows.append(row([
-            cell(blank, w_label, vmerge="continue"),
-            cell(cell_para(level1), w1, vmerge="restart") if i in length1 else cell(blank, w1, vmerge="continue"),
-            cell(cell_para(level2), w2, vmerge="restart") if i in length2 else cell(blank, w2, vmerge="continue"),
-            cell(cell_para(name), w3),
-            cell(cell_para(value), w_value),
-        ], min_height=INDICATOR_ROW_HEIGHT, cant_split=keep_whole(lines)))
+            cell(blank, w_label, vmerge="restart" if i == 0 else "continue", **below_heading),
+            cell(cell_para(level1, keep_next=k), w1, vmerge="restart") if i in length1
+            else cell(blank, w1, vmerge="continue"),
+            cell(cell_para(level2, keep_next=k), w2, vmerge="restart", valign="top" if i in top else "center")
+            if i in length2 else cell(blank, w2, vmerge="continue"),
+            cell(cell_para(name, keep_next=k), w3),
+            cell(cell_para(value, keep_next=k), w_value),
+        ], min_height=INDICATOR_ROW_HEIGHT, cant_split=keep_whole(lines[i])))
     return rows
 
 
@@ -238,8 +277,7 @@ def _head_xml(project: ProjectFile, template: Template, number: int | None, page
         para(clean(declaration_title(template, number)), style="PDTitle", keep_next=True,
              page_break_before=page_break_before),
         para(clean(year_line(project, template)), style="PDYear", keep_next=True),
-        _form_table(project, template),
-        spacer(),
+        *_form_table(project, template),
     ]
 
 
@@ -252,9 +290,10 @@ def declaration_xml(
 ) -> list[str]:
     """XML fragments of the form's body: title paragraph (numbered "填报表N" when
     variant.numbered_title and number given), year line, the table(s)."""
+    grid = indicator_grid(project, template)
     return [
         *_head_xml(project, template, number, page_break_before),
-        table(list(INDICATOR_GRID), _indicator_rows(project, template)),
+        table(grid, _indicator_rows(project, template, grid)),
     ]
 
 

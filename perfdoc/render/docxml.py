@@ -108,8 +108,13 @@ def cell(
     span: int = 1,
     vmerge: str | None = None,  # "restart" or "continue"
     valign: str = "center",
+    no_border: tuple[str, ...] = (),  # edges drawn by no rule: "top", "bottom"
 ) -> str:
-    """A table cell.  ``paragraphs`` is para() XML; a cell must hold at least one paragraph."""
+    """A table cell.  ``paragraphs`` is para() XML; a cell must hold at least one paragraph.
+
+    ``no_border`` names the edges of this cell that show no rule, whatever the table's
+    borders say (a cell border wins over the table's).
+    """
     if isinstance(paragraphs, list):
         paragraphs = "".join(paragraphs)
     if not paragraphs:
@@ -121,6 +126,9 @@ def cell(
         props.append('<w:vMerge w:val="restart"/>')
     elif vmerge == "continue":
         props.append("<w:vMerge/>")
+    if no_border:
+        edges = "".join(f'<w:{edge} w:val="nil"/>' for edge in ("top", "left", "bottom", "right") if edge in no_border)
+        props.append(f"<w:tcBorders>{edges}</w:tcBorders>")
     props.append(f'<w:vAlign w:val="{valign}"/>')
     return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{paragraphs}</w:tc>"
 
@@ -137,10 +145,16 @@ def row(cells: list[str], *, header: bool = False, cant_split: bool = True, min_
     return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
 
-def table(grid: list[int], rows: list[str], *, style: str | None = None, border: int = 4) -> str:
-    """A bordered table with fixed layout and fixed column widths (``grid`` in twips)."""
+def table(
+    grid: list[int], rows: list[str], *, style: str | None = None, border: int = 4, no_border: tuple[str, ...] = (),
+) -> str:
+    """A bordered table with fixed layout and fixed column widths (``grid`` in twips).
+
+    ``no_border`` names the table's outer edges that show no rule ("top", "bottom").
+    """
     width = sum(grid)
     edges = "".join(
+        f'<w:{edge} w:val="nil"/>' if edge in no_border else
         f'<w:{edge} w:val="single" w:sz="{border}" w:space="0" w:color="000000"/>'
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
@@ -156,10 +170,12 @@ def table(grid: list[int], rows: list[str], *, style: str | None = None, border:
     return f"<w:tbl>{tblpr}{tblgrid}{''.join(rows)}</w:tbl>"
 
 
-def spacer() -> str:
-    """A paragraph that shows nothing (1 pt, no spacing): keeps two tables apart without a gap."""
+def spacer(*, keep_next: bool = False) -> str:
+    """A paragraph that shows nothing (0.1 pt, no spacing): keeps two tables apart (Word and
+    LibreOffice join tables that touch) while their borders meet, with no gap in the rules."""
+    keep = "<w:keepNext/>" if keep_next else ""
     return (
-        '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        f'<w:p><w:pPr>{keep}<w:spacing w:before="0" w:after="0" w:line="2" w:lineRule="exact"/>'
         '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
     )
 

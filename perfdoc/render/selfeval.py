@@ -12,10 +12,13 @@ of the same width (9298 twips, A4 portrait):
   one row per 三级指标 with the 一级 and 二级 cells merged vertically over their
   groups, then 总分 and 评分等级.
 
-As in the declaration (declaration.py, whose helpers this module reuses), the
-indicator block is a table of its own after a 1 pt paragraph, so that its heading
-repeats on every page; rows carry ``w:cantSplit`` unless they are too tall
-(``_keep_whole``): a long 实际完成情况 may break across pages.
+As in the declaration (declaration.py; the machinery is formtable's), the
+indicator block is a table of its own after a 0.1 pt paragraph, so that its heading
+repeats on every page, and the two tables meet at one rule; rows carry
+``w:cantSplit`` unless they are too tall (``keep_whole``): a long 实际完成情况 may
+break across pages.  A 二级 group stays on one page, and the last rows travel with
+总分 and 评分等级 (ROWS_WITH_TOTALS).  The 年度指标值 and 实际完成值 columns grow,
+from the mostly empty 偏差原因 column, until their longest value prints whole.
 
 The figures (执行率, 得分, 总分, 评分等级) are not computed here: they come from
 perfdoc.evaluate's ProjectScore, and are printed with two decimals.  Each table
@@ -31,11 +34,11 @@ from ..model import Indicator, ProjectFile, Target
 from .common import money_text, printed_unit, split_paragraphs, target_text
 from .declaration import year_line
 from .formtable import (
-    GOALS_SPLIT_ABOVE, HEAD_STYLE, INDICATOR_ROW_HEIGHT, LABEL, LABEL_STYLE, ROW_HEIGHT, TEXT_STYLE,
-    TEXT_WIDTH, cell_para, cells, clean, fit, grid_table, indicator_groups, keep_whole, line_count,
-    paragraphs, pattern,
+    GOALS_SPLIT_ABOVE, HEAD_STYLE, INDICATOR_ROW_HEIGHT, LABEL, LABEL_STYLE, LINE_HEIGHT, ROW_HEIGHT, TEXT_STYLE,
+    TEXT_WIDTH, cell_para, cells, clean, fit, fit_value, form_table_before_indicators, group_keeps,
+    indicator_groups, keep_whole, line_count, paragraphs, pattern, row_height, spare, value_width, widen,
 )
-from .docxml import append, cell, para, row, spacer, table
+from .docxml import append, cell, para, row, table
 from .document import new_document
 from .template import Template
 
@@ -44,13 +47,13 @@ if TYPE_CHECKING:  # the renderer only prints a score; it never computes one
 
 __all__ = [
     "SELFEVAL_TITLE", "selfeval_xml", "build_selfeval", "actual_text", "score_text", "selfeval_unit",
-    "SELFEVAL_EDGES", "SELFEVAL_INDICATOR_GRID",
+    "SELFEVAL_EDGES", "SELFEVAL_INDICATOR_GRID", "selfeval_indicator_grid",
 ]
 
 SELFEVAL_TITLE = "财政项目支出绩效自评表"
 
 #: Column edges (twips from the left) of the rows of the form table; its grid is their
-#: union (declaration._grid_table).  The funding block: label · row label (年度资金总额：
+#: union (formtable.grid_table).  The funding block: label · row label (年度资金总额：
 #: on one line) · three amounts (年初预算数 on one line) · 分值 · 执行率(%) · 得分.  The
 #: figure columns hold ``10.00`` / ``100.00`` on one line even where the reader has no
 #: 宋体 and falls back to a font with wider digits (DejaVu Sans: 0.64 em).
@@ -64,14 +67,22 @@ SELFEVAL_EDGES = {
 }
 
 #: The indicator table: 一级 (room for 产出指标) · 二级 · 三级 · 年度指标值 and 实际完成值
-#: (room for =100.00(%) in 宋体) · 分值 · 得分 (room for the 100.00 of 总分, as above) ·
-#: 偏差原因分析及改进措施 (six characters a line).
+#: (room for their heading) · 分值 · 得分 (room for the 100.00 of 总分, as above) ·
+#: 偏差原因分析及改进措施 (six characters a line).  The value columns grow until the
+#: longest value prints whole on one line, the 偏差原因 column (mostly empty) giving the
+#: room first, down to four characters a line, then 三级指标, down to five
+#: (see selfeval_indicator_grid).
 SELFEVAL_INDICATOR_GRID = (1020, 1020, 1568, 1220, 1220, 910, 910, 1430)
+_DONORS = [(7, 1010), (2, 1260)]
 
-INDICATOR_HEADS = (
-    "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-    "偏差原因分析\n及改进措施",
-)
+INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
+
+#: The heading of the 偏差原因 column, as its width allows: two lines, else three.
+REASON_HEADS = ("偏差原因分析\n及改进措施", "偏差原因\n分析及\n改进措施")
+
+#: The last indicator rows travel with 总分 and 评分等级 to a new page: the last page
+#: never holds the totals with only a row or two.
+ROWS_WITH_TOTALS = 3
 FUNDING_HEADS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)", "得分")
 
 #: The rows of the funding block, as the form prints them; the first carries 分值 and 得分.
@@ -131,7 +142,7 @@ def _rate_text(rate: Decimal | None, executed) -> str:
     return "0.00" if not executed else NOT_SCORED
 
 
-def _form_table(project: ProjectFile, template: Template, score: "ProjectScore") -> str:
+def _form_table(project: ProjectFile, template: Template, score: "ProjectScore") -> list[str]:
     model = project.model
     info = model.project
     unit = selfeval_unit(project, template)
@@ -180,54 +191,79 @@ def _form_table(project: ProjectFile, template: Template, score: "ProjectScore")
         sum(line_count(p, edges[2] - edges[1]) for p in expected),
         sum(line_count(p, edges[3] - edges[2]) for p in outcome),
     )
-    rows.append((cells(edges, [cell_para(""), paragraphs(expected), paragraphs(outcome)], {0: "continue"}),
-                 {"min_height": ROW_HEIGHT * 2, "cant_split": keep_whole(lines, GOALS_SPLIT_ABOVE)}))
-    return grid_table(rows)
+    kept = keep_whole(lines, GOALS_SPLIT_ABOVE)
+    rows.append((cells(edges, [
+        cell_para("", keep_next=kept), paragraphs(expected, keep_next=kept), paragraphs(outcome, keep_next=kept),
+    ], {0: "continue"}), {"min_height": ROW_HEIGHT * 2, "cant_split": kept}))
+    return form_table_before_indicators(rows, kept)
 
 
 # -- the indicator table ----------------------------------------------------------------
 
+def selfeval_indicator_grid(targets: list[str], actuals: list[str]) -> list[int]:
+    """The indicator table's columns for these printed values (see SELFEVAL_INDICATOR_GRID)."""
+    grid = SELFEVAL_INDICATOR_GRID
+    most = grid[3] + spare(grid, _DONORS) // 2
+    return widen(grid, {3: value_width(targets, most), 4: value_width(actuals, most)}, _DONORS)
+
+
 def _indicator_table(project: ProjectFile, template: Template, score: "ProjectScore") -> str:
     indicators: list[Indicator] = list(project.model.indicators)
-    grid = SELFEVAL_INDICATOR_GRID
+    targets = [target_text(ind.target, template) for ind in indicators]
+    actuals = [actual_text(ind.actual, template) for ind in indicators]
+    grid = selfeval_indicator_grid(targets, actuals)
     w1, w2, w3, w_target, w_actual, w_weight, w_score, w_reason = grid
-    blank = cell_para("")
     results = {r.index: r for r in score.indicators}
 
-    rows = [row([cell(cell_para(fit(h, w), HEAD_STYLE, keep_next=True), w) for h, w in zip(INDICATOR_HEADS, grid)],
+    reason_head = next((h for h in REASON_HEADS if line_count(h, w_reason) == h.count("\n") + 1), REASON_HEADS[-1])
+    heads = [*INDICATOR_HEADS, reason_head]
+    rows = [row([cell(cell_para(fit(h, w), HEAD_STYLE, keep_next=True), w) for h, w in zip(heads, grid)],
                 header=True, min_height=ROW_HEIGHT)]
 
     if not indicators:
         # a form without indicators still shows one empty line
-        rows.append(row([cell(blank, w) for w in grid], min_height=INDICATOR_ROW_HEIGHT))
+        rows.append(row([cell(cell_para("", keep_next=True), w) for w in grid], min_height=INDICATOR_ROW_HEIGHT))
 
     runs1, runs2 = indicator_groups(indicators)
     length1, length2 = dict(runs1), dict(runs2)
+    texts, lines = [], []
     for i, ind in enumerate(indicators):
         level1, level2, name = ind.level1.strip(), ind.level2.strip(), ind.name.strip()
-        target = target_text(ind.target, template)
-        actual = actual_text(ind.actual, template)
+        target, actual = fit_value(targets[i], w_target), fit_value(actuals[i], w_actual)
         reason = split_paragraphs(clean(ind.deviation))
-        result = results.get(i)
-        lines = max(
-            line_count(name, w3), line_count(target, w_target), line_count(actual, w_actual),
-            sum(line_count(p, w_reason) for p in reason),
+        n = max(
+            line_count(name, w3), line_count(target, w_target, fallback=True),
+            line_count(actual, w_actual, fallback=True), sum(line_count(p, w_reason) for p in reason),
         )
         if length1.get(i) == 1:
-            lines = max(lines, line_count(level1, w1))
+            n = max(n, line_count(level1, w1))
         if length2.get(i) == 1:
-            lines = max(lines, line_count(level2, w2))
+            n = max(n, line_count(level2, w2))
+        texts.append((level1, level2, name, target, actual, reason))
+        lines.append(n)
+    names = {first: line_count(texts[first][1], w2) * LINE_HEIGHT for first, _ in runs2}
+    keep, top = group_keeps([row_height(n) for n in lines], runs2, names)
+    for i in range(max(0, len(keep) - ROWS_WITH_TOTALS), len(keep)):
+        keep[i] = True
+
+    for i, (level1, level2, name, target, actual, reason) in enumerate(texts):
+        k = keep[i]
+        blank = cell_para("", keep_next=k)
+        result = results.get(i)
+        ind = indicators[i]
         rows.append(row([
-            cell(cell_para(level1), w1, vmerge="restart") if i in length1 else cell(blank, w1, vmerge="continue"),
-            cell(cell_para(level2), w2, vmerge="restart") if i in length2 else cell(blank, w2, vmerge="continue"),
-            cell(cell_para(name), w3),
-            cell(cell_para(target), w_target),
-            cell(cell_para(actual), w_actual),
-            cell(cell_para(score_text(result.weight if result else ind.weight)), w_weight),
-            cell(cell_para(score_text(result.score if result else ind.score)), w_score),
+            cell(cell_para(level1, keep_next=k), w1, vmerge="restart") if i in length1
+            else cell(blank, w1, vmerge="continue"),
+            cell(cell_para(level2, keep_next=k), w2, vmerge="restart", valign="top" if i in top else "center")
+            if i in length2 else cell(blank, w2, vmerge="continue"),
+            cell(cell_para(name, keep_next=k), w3),
+            cell(cell_para(target, keep_next=k), w_target),
+            cell(cell_para(actual, keep_next=k), w_actual),
+            cell(cell_para(score_text(result.weight if result else ind.weight), keep_next=k), w_weight),
+            cell(cell_para(score_text(result.score if result else ind.score), keep_next=k), w_score),
             # left-aligned: justified text in a narrow column spreads its characters apart
-            cell([para(p, style=TEXT_STYLE, align="left") for p in reason or [""]], w_reason),
-        ], min_height=INDICATOR_ROW_HEIGHT, cant_split=keep_whole(lines)))
+            cell([para(p, style=TEXT_STYLE, align="left", keep_next=k) for p in reason or [""]], w_reason),
+        ], min_height=INDICATOR_ROW_HEIGHT, cant_split=keep_whole(lines[i])))
 
     # 总分 (its 分值 is the sum of the weights: 100.00 on a complete form) and 评分等级,
     # kept together on one page
@@ -259,8 +295,7 @@ def selfeval_xml(
     return [
         para(SELFEVAL_TITLE, style="PDTitle", keep_next=True, page_break_before=page_break_before),
         para(clean(year_line(project, template)), style="PDYear", keep_next=True),
-        _form_table(project, template, score),
-        spacer(),
+        *_form_table(project, template, score),
         _indicator_table(project, template, score),
     ]
 
