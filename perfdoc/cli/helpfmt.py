@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 from enum import Enum
-from pathlib import PurePath
 
 from .textwidth import pad, width, wrap
 
@@ -103,12 +102,11 @@ def _default_text(param) -> str | None:
         default = default.value
     if isinstance(default, (list, tuple)):
         return "、".join(str(d.value if isinstance(d, Enum) else d) for d in default)
-    if isinstance(default, PurePath):
-        return str(default)
-    return str(default)
+    return str(default)  # a Path prints as the user would type it: out, .
 
 
-def _record(param, ctx, help_option) -> tuple[str, str]:
+def _record(param, help_option) -> tuple[str, str]:
+    """The two columns of a parameter's line: its names and metavar, its help with the default."""
     if param.param_type_name == "argument":
         first = metavar(param) + ("…" if _many(param) else "")
         options = choices(param)
@@ -223,7 +221,7 @@ def help_page(command, ctx, columns: int) -> str:
     help_option = command.get_help_option(ctx)
     params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
     for title, kind in (("参数", "argument"), ("选项", "option")):
-        rows = [_record(p, ctx, help_option) for p in params if p.param_type_name == kind]
+        rows = [_record(p, help_option) for p in params if p.param_type_name == kind]
         if rows:
             out += ["", f"{title}："] + _definitions(rows, columns)
     commands = getattr(command, "commands", None)
