@@ -3,6 +3,7 @@ what build and score print.  Everything a user reads is Chinese; expected texts 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -386,6 +387,9 @@ def test_schema_titles_are_chinese():
         assert len(titles) > 10
         for path, title in titles:
             assert re.search(r"[\u4e00-\u9fff]", title), (path, title)
+        descriptions = re.findall(r'"description": "([^"]*)"', json.dumps(schema, ensure_ascii=False))
+        assert len(descriptions) > 10
+        assert all(re.search(r"[\u4e00-\u9fff]", d) for d in descriptions), descriptions
     fields = project["$defs"]["Funding"]["properties"]
     assert fields["total_fiscal"]["title"] == "项目资金总额中的财政资金"
     assert fields["unit"]["title"] == "本表金额的填写单位"
