@@ -222,8 +222,10 @@ def test_seed_faults_are_reported_and_nothing_spurious(seed):
         ("社区党群服务中心工作", "PD603"), ("社区党群服务中心工作", "PD603"),
         ("两新党建工作", "PD603"), ("两新党建工作", "PD603")])
     others = sorted((p.file.stem, p.code) for p in check_departments([seed]) if not p.code.startswith("PD6"))
-    # and the seed's other faults: a 三级指标 twice, a cost indicator with ≥
-    assert others == [("两新党建工作", "PD303"), ("两新党建工作", "PD403")]
+    # and the seed's other faults: a 三级指标 twice, a cost indicator with ≥; the seed carries no
+    # 经费说明, so its five written sections are reported empty (PD503) for each project
+    assert others == [("两新党建工作", "PD303"), ("两新党建工作", "PD403")] + [("两新党建工作", "PD503")] * 5 + \
+        [("社区党群服务中心工作", "PD503")] * 5
 
 
 def test_seed_reproduced_by_the_score_command():
