@@ -23,8 +23,10 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .check import check_departments
-from .fsutil import atomic_write_bytes, atomic_write_text
 from .load import LoadResult, load_paths
+from .build_pdf import convert_department, keep_current_pdfs
+from .fsutil import clean_leftovers
+from .manifest import MANIFEST, Outputs, input_hash as _hash
 from .model import DepartmentFolder, Problem, ProjectFile, Severity
 from .render.template import Template, TemplateError, find_template
 from .scaffold import safe_file_stem
@@ -34,7 +36,6 @@ __all__ = ["BuildResult", "build", "output_names", "department_out_dir", "MANIFE
 DECLARATION_SUFFIX = "-申报表.docx"
 NARRATIVE_SUFFIX = "-经费说明.docx"
 SELFEVAL_SUFFIX = "-自评表.docx"
-MANIFEST = ".perfdoc-build.json"
 
 
 @dataclass
@@ -80,71 +81,28 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _hash(*parts: str | bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
-class _Outputs:
-    """Writes a department's files, skipping those whose inputs and bytes are unchanged."""
-
-    def __init__(self, folder: Path, result: BuildResult):
-        self.folder = folder
-        self.result = result
-        self.path = folder / MANIFEST
-        try:
-            self.old = json.loads(self.path.read_text("utf-8")).get("outputs", {})
-        except (OSError, ValueError, AttributeError):
-            self.old = {}
-        self.new: dict[str, dict] = {}
-
-    def up_to_date(self, name: str, key: str) -> bool:
-        entry = self.old.get(name)
-        target = self.folder / name
-        if not entry or entry.get("input") != key or not target.is_file():
-            return False
-        if hashlib.sha256(target.read_bytes()).hexdigest() != entry.get("sha256"):
-            return False
-        self.new[name] = entry
-        self.result.unchanged.append(target)
-        return True
-
-    def write(self, name: str, key: str, render: Callable[[], bytes]) -> None:
-        data = render()
-        atomic_write_bytes(self.folder / name, data)
-        self.new[name] = {"input": key, "sha256": hashlib.sha256(data).hexdigest()}
-        self.result.written.append(self.folder / name)
-
-    def close(self, *, partial: bool = False) -> None:
-        """Record what was written; remove files of projects that are gone (not after a partial build,
-        which keeps the other projects' entries as they were)."""
-        if partial:
-            self.new = {**self.old, **self.new}
-        for name in sorted(set(self.old) - set(self.new)):
-            stale = self.folder / name
-            if stale.is_file() and stale.parent == self.folder:
-                stale.unlink()
-                self.result.removed.append(stale)
-        if self.new != self.old or not self.path.is_file():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, json.dumps({"perfdoc": __version__, "outputs": self.new},
-                                                    ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-
-
 def build(
     paths: Iterable[Path],
     out: Path,
     *,
     force: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    pdf: bool = False,
+    jobs: int | None = None,
 ) -> BuildResult:
+    """Build ``paths`` into ``out``; with ``pdf`` also a PDF beside every document (``jobs``
+    LibreOffice converters side by side, default: the number of cores)."""
     loaded = load_paths(list(paths))
     result = BuildResult(loaded)
     if loaded.fatal:
         return result
+    if pdf:
+        from .build_pdf import check_converter
+
+        missing = check_converter()
+        if missing:
+            result.errors.append(missing)
+            return result
     errors_by_file: dict[Path, list[Problem]] = {}
     for p in check_departments(loaded.departments):
         if p.severity is Severity.ERROR:
@@ -173,13 +131,18 @@ def build(
     total = sum(len(projects) - len(refused) for _, _, projects, refused in plans)
     done = 0
     for dep, template, projects, refused in plans:
-        outputs = _Outputs(department_out_dir(out, dep), result)
+        outputs = Outputs(department_out_dir(out, dep), result)
+        clean_leftovers(outputs.folder)
         done = _build_department(dep, template, projects, refused, outputs, result, progress, done, total)
+        if pdf:
+            convert_department(outputs, workers=jobs, errors=result.errors)
+        else:
+            keep_current_pdfs(outputs)
         outputs.close(partial=dep.partial)
     return result
 
 
-def _build_department(dep, template: Template, projects, refused, outputs: _Outputs, result: BuildResult,
+def _build_department(dep, template: Template, projects, refused, outputs: Outputs, result: BuildResult,
                       progress, done: int, total: int) -> int:
     from .render.declaration import declaration_xml
     from .render.document import render_bytes
@@ -209,14 +172,16 @@ def _build_department(dep, template: Template, projects, refused, outputs: _Outp
             file_name = f"{stems[project.key]}{suffix}"
             if not outputs.up_to_date(file_name, key):
                 outputs.write(file_name, key, lambda: render_bytes(
-                    template.reference, parts(project, template, number=number), title=f"{name} {title}", subject=dep.name))
+                    template.reference, parts(project, template, number=number), title=f"{name} {title}", subject=dep.name,
+                    page_numbers=template.variant.project_page_numbers))
         score = score_project(project.model)
         if score is not None:  # the year is over: the 自评表
             scores[project.key] = score
             file_name = f"{stems[project.key]}{SELFEVAL_SUFFIX}"
             if not outputs.up_to_date(file_name, key):
                 outputs.write(file_name, key, lambda: render_bytes(
-                    template.reference, selfeval_xml(project, template, score), title=f"{name} 绩效自评表", subject=dep.name))
+                    template.reference, selfeval_xml(project, template, score), title=f"{name} 绩效自评表", subject=dep.name,
+                    page_numbers=template.variant.project_page_numbers))
     if refused or not projects or dep.model is None or dep.partial:
         return done  # a 汇总表 of some of the projects would be wrong
     _build_summary(dep, template, projects, keys, outputs, result)
@@ -233,7 +198,7 @@ def _numbers(dep: DepartmentFolder) -> dict[str, int]:
     return {key: i for i, key in enumerate(dep.order_keys(keys), start=1)}
 
 
-def _build_selfeval_summary(dep, template, projects, keys, scores, outputs: _Outputs) -> None:
+def _build_selfeval_summary(dep, template, projects, keys, scores, outputs: Outputs) -> None:
     from .compose.selfeval_summary import build_selfeval_summary, selfeval_summary_file_name
     from .render.document import to_bytes
 
@@ -244,7 +209,7 @@ def _build_selfeval_summary(dep, template, projects, keys, scores, outputs: _Out
                                                        title=file_name.removesuffix(".docx"), subject=dep.name))
 
 
-def _build_summary(dep, template, projects, keys, outputs: _Outputs, result: BuildResult) -> None:
+def _build_summary(dep, template, projects, keys, outputs: Outputs, result: BuildResult) -> None:
     from .compose.summary import SummaryError, summary_bytes, summary_file_name
 
     attachments = []

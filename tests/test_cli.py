@@ -25,7 +25,7 @@ ALLOWED_WORDS = {
     "perfdoc", "TOML", "JSON", "Schema", "Even", "Better", "taplo", "Word", "docx", "toml", "json",
     "git", "gitattributes", "config", "diff", "textconv", "HEAD", "main", "v2025", "PD502", "PD6xx",
     "department", "project", "year", "goals", "period", "evaluation", "actual", "score", "deviation",
-    "schema", "projects", "songjiang", "huacao", "text", "markdown", "out", "x",
+    "schema", "projects", "songjiang", "huacao", "text", "markdown", "out", "x", "PDF", "LibreOffice", "CPU",
 }
 #: What Click and Typer write in English; none of it may reach the user.
 FRAMEWORK_WORDS = {

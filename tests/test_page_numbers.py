@@ -58,15 +58,23 @@ def test_single_project_documents_have_no_page_numbers(songjiang):
         assert "<w:footerReference" not in _sect(_parts(songjiang / name)["word/document.xml"]), name
 
 
-def test_outside_mode_puts_odd_pages_right_and_even_pages_left(tmp_path):
+def _department_with_variant(tmp_path: Path, example: str, layout: str, key: str, value: str) -> Path:
+    """A copy of an example department whose layout (copied beside it) sets ``key = value``."""
     dep = tmp_path / "dep"
-    shutil.copytree(PROJECTS / "2022-songjiang", dep)
-    layout = shutil.copytree(find_template("songjiang-2022").folder, dep / "版式")
-    settings = layout / "variant.toml"
-    settings.write_text(settings.read_text("utf-8") + '\npage_numbers = "outside"\n', "utf-8")
+    shutil.copytree(PROJECTS / example, dep)
+    folder = shutil.copytree(find_template(layout).folder, dep / "版式")
+    settings = folder / "variant.toml"
+    text = re.sub(rf'(?m)^{key} = "[^"]*"', f'{key} = "{value}"', settings.read_text("utf-8"))
+    assert f'{key} = "{value}"' in text
+    settings.write_text(text, "utf-8")
     toml = dep / "department.toml"
     toml.write_text(re.sub(r'template\s*=\s*"[^"]*"', 'template = "版式"', toml.read_text("utf-8")), "utf-8")
     assert 'template = "版式"' in toml.read_text("utf-8")
+    return dep
+
+
+def test_outside_mode_puts_odd_pages_right_and_even_pages_left(tmp_path):
+    dep = _department_with_variant(tmp_path, "2022-songjiang", "songjiang-2022", "page_numbers", "outside")
     result = build([dep], tmp_path / "out", force=True)
     assert not result.errors
     parts = _parts(tmp_path / "out" / "dep" / "2022年度项目绩效目标汇总表.docx")
@@ -126,3 +134,11 @@ def test_libreoffice_prints_page_numbers_one_to_n(songjiang, tmp_path):
     assert pages > 1
     assert numbers(pdfs[summary]) == list(range(1, pages + 1))
     assert numbers(pdfs[single]) == []
+
+
+def test_a_variant_may_number_single_project_documents_too(tmp_path):
+    dep = _department_with_variant(tmp_path, "2022-huacao", "huacao-2022", "project_page_numbers", "center")
+    assert not build([dep], tmp_path / "out", force=True).errors
+    for docx in (tmp_path / "out" / "dep").glob("*.docx"):
+        sect = _sect(_parts(docx)["word/document.xml"])
+        assert '<w:footerReference w:type="default"' in sect, docx.name

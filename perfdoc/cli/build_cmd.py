@@ -21,10 +21,14 @@ def build_cmd(
     out: Path = typer.Option(Path("out"), "--out", "-o", metavar="文件夹", help="输出文件夹"),
     force: bool = typer.Option(False, "--force", help="有“错误”级问题的项目也照样生成（最后列出有几个错误）"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="列出写入和删除的每个文件"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时在每个 Word 文档旁生成同名 PDF（需要 LibreOffice；只重做 Word 文档有变化的）"),
+    jobs: int = typer.Option(None, "--jobs", "-j", metavar="个数", min=1, max=64,
+                             help="同时运行的转换进程数（默认：CPU 核数）"),
 ):
     """生成 Word 文档：每个项目的申报表和项目经费情况说明，写入 输出文件夹/单位文件夹/。
 
     有“错误”级问题的项目不生成（列出问题），除非加 --force。
+    加 --pdf 时每个文档旁另有同名 PDF，由 LibreOffice 转换，中文字体按宋体、仿宋、黑体对应的开源字体排版。
     退出码：0 全部生成；1 有项目因错误被拒绝；2 输入无法使用或用法错误。
     """
     from ..build import build  # imported here: python-docx is not needed by the other commands
@@ -38,7 +42,7 @@ def build_cmd(
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, total=total, completed=done, description=name)
 
-        result = build(paths, out, force=force, progress=progress)
+        result = build(paths, out, force=force, progress=progress, pdf=pdf, jobs=jobs)
     if result.loaded.problems:
         print_problems([p for p in result.loaded.problems if p.fatal], sys.stdout)
     if result.loaded.fatal:

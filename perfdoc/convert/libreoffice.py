@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fsutil import TMP_PREFIX
+from ..fsutil import tmp_prefix
 from .fonts import fontconfig_xml
 
 __all__ = ["ConvertError", "ConvertResult", "find_soffice", "convert_to_pdf", "INSTALL_HINT"]
@@ -78,7 +78,7 @@ class _Worker:
     def __init__(self, soffice: str, workdir: Path, timeout: float):
         self.soffice = soffice
         self.timeout = timeout
-        self.root = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}pdf-", dir=workdir))
+        self.root = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix()}pdf-", dir=workdir))
 
     def run(self, batch: list[tuple[Path, Path]]) -> tuple[list[Path], dict[Path, str]]:
         try:
@@ -110,7 +110,7 @@ class _Worker:
             made = dst / (Path(name).stem + ".pdf")
             if made.is_file() and made.stat().st_size > 0 and _complete_pdf(made):
                 pdf.parent.mkdir(parents=True, exist_ok=True)
-                tmp = pdf.parent / f"{TMP_PREFIX}{pdf.name}"
+                tmp = pdf.parent / f"{tmp_prefix()}{pdf.name}"
                 shutil.move(str(made), tmp)  # same file system as the destination: the rename is atomic
                 os.replace(tmp, pdf)
                 done.append(pdf)

@@ -299,6 +299,6 @@ def declaration_xml(
 
 def build_declaration(project: ProjectFile, template: Template, *, number: int | None = None):
     """A python-docx Document holding the form (docxml.append moves big tables in linear time)."""
-    document = new_document(template.reference)
+    document = new_document(template.reference, page_numbers=template.variant.project_page_numbers)
     append(document, *declaration_xml(project, template, number=number))
     return document

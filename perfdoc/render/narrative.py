@@ -162,6 +162,6 @@ def narrative_xml(
 
 def build_narrative(project: ProjectFile, template: Template, *, number: int | None = None):
     """A python-docx Document holding one project's narrative (save with document.to_bytes)."""
-    document = new_document(template.reference)
+    document = new_document(template.reference, page_numbers=template.variant.project_page_numbers)
     append(document, *narrative_xml(project, template, number=number))
     return document

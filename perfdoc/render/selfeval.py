@@ -302,6 +302,6 @@ def selfeval_xml(
 
 def build_selfeval(project: ProjectFile, template: Template, score: "ProjectScore"):
     """A python-docx Document holding the project's 自评表 (save it with document.to_bytes)."""
-    document = new_document(template.reference)
+    document = new_document(template.reference, page_numbers=template.variant.project_page_numbers)
     append(document, *selfeval_xml(project, template, score))
     return document
