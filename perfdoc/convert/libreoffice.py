@@ -54,22 +54,38 @@ def find_soffice() -> str:
 
 
 def _batches(jobs: list[tuple[Path, Path]], n: int) -> list[list[tuple[Path, Path]]]:
-    """Split into at most n batches of about equal total size (largest first, to the lightest)."""
+    """Split into at most n batches of about equal work (largest first, each to the lightest batch)."""
     n = max(1, min(n, len(jobs)))
     batches: list[list[tuple[Path, Path]]] = [[] for _ in range(n)]
     load = [0] * n
-    for job in sorted(jobs, key=lambda j: _size(j[0]), reverse=True):
+    for job in sorted(jobs, key=lambda j: _work(j[0]), reverse=True):
         i = load.index(min(load))
         batches[i].append(job)
-        load[i] += _size(job[0]) + 20_000  # a start-up cost per document
+        load[i] += _work(job[0])
     return [b for b in batches if b]
 
 
-def _size(path: Path) -> int:
+#: Converting a document costs a fixed part (opening it) and a part that grows with its text;
+#: measured here with LibreOffice 7.4: about 45 ms + 1.1 µs per byte of word/document.xml,
+#: so the fixed part weighs as much as 40 kB of document.xml.
+_FIXED_WORK = 40_000
+
+
+def _work(path: Path) -> int:
+    """The expected conversion work of a .docx, in bytes of word/document.xml (+ the fixed part).
+
+    A 汇总表 compresses far better than a single form, so its file size says little; the size
+    of its main part, read from the zip's directory without inflating anything, says more."""
+    import zipfile
+
     try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+        with zipfile.ZipFile(path) as z:
+            return z.getinfo("word/document.xml").file_size + _FIXED_WORK
+    except (OSError, KeyError, zipfile.BadZipFile):
+        try:
+            return path.stat().st_size + _FIXED_WORK
+        except OSError:
+            return _FIXED_WORK
 
 
 class _Worker:
