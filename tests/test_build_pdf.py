@@ -62,6 +62,32 @@ def test_the_pdfs_hold_every_name_amount_and_target(songjiang):
             assert needle in summary, (key, text)
 
 
+def test_every_indicator_name_and_amount_of_the_files_is_in_the_pdfs(songjiang):
+    """Names and amounts as the user wrote them in the project files (read with tomllib, not perfdoc)."""
+    import tomllib
+
+    out, _ = songjiang
+    folder = out / "2022-songjiang"
+    for key in ORDER["2022-songjiang"]:
+        data = tomllib.loads((PROJECTS / "2022-songjiang" / f"{key}.toml").read_text("utf-8"))
+        text = pdf_text(folder / f"{NAMES[('2022-songjiang', key)][1]}-申报表.pdf")
+        names = [i["name"] for i in data["indicators"]]
+        assert names and all(re.sub(r"\s+", "", n) in text for n in names), key
+        for field in ("total", "total_fiscal", "total_other", "annual", "annual_appropriation", "annual_carryover",
+                      "annual_other"):
+            amount = str(data["funding"][field]).replace(",", "")
+            # the 2022 松江 form prints whole 元 (places = 0): "320000.00" as 320000
+            assert amount.removesuffix(".00") in text, (key, field, amount)
+
+
+def test_the_summary_is_its_parts_plus_one_page(songjiang):
+    out, _ = songjiang
+    folder = out / "2022-songjiang"
+    parts = sum(pdf_pages(folder / f"{NAMES[('2022-songjiang', key)][1]}-{kind}.pdf")
+                for key in ORDER["2022-songjiang"] for kind in ("申报表", "经费说明"))
+    assert pdf_pages(folder / "2022年度项目绩效目标汇总表.pdf") == 1 + parts
+
+
 def test_the_summary_pdf_is_numbered_one_to_n(songjiang):
     out, _ = songjiang
     pdf = out / "2022-songjiang" / "2022年度项目绩效目标汇总表.pdf"
@@ -71,14 +97,18 @@ def test_the_summary_pdf_is_numbered_one_to_n(songjiang):
     assert pdf_pages(pdf) >= 9  # title and index, then 4 × (经费说明, 申报表)
 
 
-def test_first_pages_for_a_person_to_look_at(songjiang):
+def test_first_pages_for_a_person_to_look_at(songjiang, tmp_path):
     out, _ = songjiang
     ARTIFACTS.mkdir(exist_ok=True)
-    folder = out / "2022-songjiang"
-    for kind, pdf in (("汇总表", "2022年度项目绩效目标汇总表.pdf"), ("申报表", "党组织建设-申报表.pdf"),
-                      ("经费说明", "党组织建设-经费说明.pdf")):
+    assert not build([PROJECTS / "2024-xinzhuang"], tmp_path, force=True, pdf=True).errors
+    selfeval = tmp_path / "2024-xinzhuang"
+    for kind, pdf in (("汇总表", out / "2022-songjiang" / "2022年度项目绩效目标汇总表.pdf"),
+                      ("申报表", out / "2022-songjiang" / "党组织建设-申报表.pdf"),
+                      ("经费说明", out / "2022-songjiang" / "党组织建设-经费说明.pdf"),
+                      ("自评表", selfeval / "两新党建工作-自评表.pdf"),
+                      ("自评汇总", next(selfeval.glob("*自评汇总.pdf")))):
         target = ARTIFACTS / f"build-pdf-{kind}"
-        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1", str(folder / pdf),
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf),
                         str(target)], check=True)
         assert target.with_suffix(".png").stat().st_size > 1000
 
