@@ -30,6 +30,9 @@ __all__ = ["ConvertError", "ConvertResult", "find_soffice", "convert_to_pdf", "I
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 #: Seconds a converter may go without finishing a document before it counts as hung.
 DEFAULT_TIMEOUT = 180.0
+#: LibreOffice 7.4 silently stops after about 250 documents named on one command line:
+#: a worker starts it again (with the same profile) for each slice of this many.
+MAX_FILES_PER_START = 200
 
 
 class ConvertError(Exception):
@@ -118,8 +121,14 @@ class _Worker:
         env = {**os.environ, "FONTCONFIG_FILE": str(self.root / "fonts.conf"), "HOME": str(self.root)}
         cmd = [self.soffice, f"-env:UserInstallation={(self.root / 'profile').as_uri()}", "--headless",
                "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
-               "--outdir", str(dst), *(str(src / n) for n in sorted(names))]
-        problem = self._wait(cmd, env, dst, len(batch))
+               "--outdir", str(dst)]
+        ordered = sorted(names)
+        problem = ""
+        for start in range(0, len(ordered), MAX_FILES_PER_START):
+            chunk = ordered[start:start + MAX_FILES_PER_START]
+            problem = self._wait(cmd + [str(src / n) for n in chunk], env, dst)
+            if problem:
+                break  # what is left is retried (the first document left alone: it is the suspect)
         done, failed = [], {}
         for name, i in sorted(names.items()):
             docx, pdf = batch[i]
@@ -134,7 +143,7 @@ class _Worker:
                 failed[docx] = problem or "LibreOffice 没有生成 PDF"
         return done, failed
 
-    def _wait(self, cmd, env, dst: Path, total: int) -> str:
+    def _wait(self, cmd, env, dst: Path) -> str:
         """Run, killing the process when no PDF appears for ``timeout`` seconds; '' or what went wrong."""
         try:
             proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
