@@ -18,7 +18,7 @@ from perfdoc.load import load_paths
 from perfdoc.render.declaration import build_declaration
 from perfdoc.render.docxml import W_NS
 from perfdoc.render.narrative import build_narrative
-from perfdoc.render.text import body_lines
+from perfdoc.read.text import body_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = ROOT / "projects"

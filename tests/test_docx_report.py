@@ -32,7 +32,7 @@ from perfdoc.diff.changes import diff_departments
 from perfdoc.diff.docx_report import REPORT_TITLE, build_report, report_template
 from perfdoc.diff.tracked import AUTHOR, DATE
 from perfdoc.render.document import to_bytes
-from perfdoc.render.text import body_lines, document_text
+from perfdoc.read.text import body_lines, document_text
 
 
 # -- the two folders (revisions.make_folders) --------------------------------------------

@@ -19,7 +19,7 @@ from perfdoc.diff.changes import diff_departments
 from perfdoc.diff.docx_report import build_report, report_template
 from perfdoc.nextyear import roll_over
 from perfdoc.render.document import to_bytes
-from perfdoc.render.text import body_lines, document_text
+from perfdoc.read.text import body_lines, document_text
 
 
 def _make_rolled(base: Path) -> tuple[Path, Path, Path, Path]:

@@ -1,4 +1,4 @@
-"""``perfdoc textconv`` and perfdoc/render/text.py: the text of a built document, for git diff.
+"""``perfdoc textconv`` and perfdoc/read/text.py: the text of a built document, for git diff.
 
 A built 申报表 prints one line per paragraph and one line per table row with
 its cells separated by " | "; a file that is not a .docx is refused with a
@@ -26,7 +26,7 @@ from perfdoc.render.document import to_bytes
 from perfdoc.render.docxml import W_NS, cell, para, row, table
 from perfdoc.render.narrative import build_narrative
 from perfdoc.render.template import find_template
-from perfdoc.render.text import DocumentTextError, body_lines, document_text, paragraph_text
+from perfdoc.read.text import PackageError, body_lines, document_text, paragraph_text
 
 #: The two settings the README documents.
 GITATTRIBUTES = "*.docx diff=perfdoc\n"
@@ -110,7 +110,7 @@ def test_zip_without_a_document_and_missing_files(tmp_path):
 def test_document_text_from_bytes_and_errors(declaration):
     data = declaration.read_bytes()
     assert document_text(data) == document_text(declaration) == document_text(str(declaration))
-    with pytest.raises(DocumentTextError, match="不是 Word"):
+    with pytest.raises(PackageError, match="不是 Word"):
         document_text(b"not a zip")
 
 

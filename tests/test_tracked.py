@@ -18,7 +18,7 @@ from perfdoc.load import load_project_text
 from perfdoc.render.declaration import declaration_xml
 from perfdoc.render.narrative import narrative_xml
 from perfdoc.render.template import find_template
-from perfdoc.render.text import body_lines
+from perfdoc.read.text import body_lines
 
 BASE = (Path(__file__).parent / "rules" / "_base.toml").read_text(encoding="utf-8")
 

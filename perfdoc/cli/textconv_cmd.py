@@ -25,13 +25,13 @@ def textconv_cmd(
     同一单元格中的几段用“ ¶ ”连接；修订显示为 {+插入+} 和 [-删除-]。
     在仓库中启用：.gitattributes 中写 *.docx diff=perfdoc，
     再运行 git config diff.perfdoc.textconv "perfdoc textconv"。
-    退出码：0 成功；2 文件无法读取或不是 Word 文档。
+    退出码：0 成功；2 文件无法读取或不是 Word 文档（管道、设备文件、过大的文件、加密或损坏的文档都不读）。
     """
-    from ..render.text import DocumentTextError, document_text
+    from ..read.text import PackageError, document_text
 
     try:
         text = document_text(file)
-    except DocumentTextError as exc:
+    except PackageError as exc:
         typer.echo(f"perfdoc: {exc}", err=True)
         raise typer.Exit(exitcodes.USAGE)
     data = text.encode("utf-8")

@@ -10,29 +10,21 @@ deleted text as ``[-…-]`` (a built document has none; the 变更报告 has man
 
 from __future__ import annotations
 
-import io
-import zipfile
-import zlib
 from pathlib import Path
 
 from lxml import etree
 
-from .docxml import W_NS
+from .package import W_NS, PackageError, open_package
 
-__all__ = ["DocumentTextError", "document_text", "body_lines", "paragraph_text", "CELL_SEPARATOR",
+__all__ = ["PackageError", "document_text", "body_lines", "paragraph_text", "CELL_SEPARATOR",
            "PARAGRAPH_SEPARATOR"]
 
 W = f"{{{W_NS}}}"
 CELL_SEPARATOR = " | "
 PARAGRAPH_SEPARATOR = " ¶ "
 
-_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
 _CONTAINERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 _REVISIONS = {W + "ins": "ins", W + "del": "del", W + "moveTo": "ins", W + "moveFrom": "del"}
-
-
-class DocumentTextError(Exception):
-    """The file is not a readable .docx (message in Chinese)."""
 
 
 def _revision(node: etree._Element, paragraph: etree._Element) -> str:
@@ -136,47 +128,12 @@ def body_lines(body: etree._Element) -> list[str]:
     return lines
 
 
-def _os_message(name: str, exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return f"找不到文件 {name}"
-    if isinstance(exc, IsADirectoryError):
-        return f"{name} 是一个文件夹，不是 Word（.docx）文件"
-    if isinstance(exc, PermissionError):
-        return f"无法读取 {name}：没有读取权限"
-    return f"无法读取 {name}（系统错误 {exc.errno}：{exc.strerror or exc}）"
+def document_text(source: str | Path | bytes, *, label: str | None = None) -> str:
+    """The text of a .docx (a path or its bytes), one line per paragraph or table row, ending in a newline.
 
-
-def _name(source: str | Path | bytes) -> str:
-    return "（内存中的文档）" if isinstance(source, (bytes, bytearray)) else str(source)
-
-
-def _document_xml(source: str | Path | bytes) -> bytes:
-    name = _name(source)
-    try:
-        stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else open(source, "rb")
-    except OSError as exc:
-        raise DocumentTextError(_os_message(name, exc)) from None
-    try:
-        with stream, zipfile.ZipFile(stream) as z:
-            return z.read("word/document.xml")
-    except KeyError:
-        raise DocumentTextError(f"{name} 不是 Word（.docx）文件：其中没有 word/document.xml") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
-            RuntimeError):
-        raise DocumentTextError(f"{name} 不是 Word（.docx）文件（无法作为 zip 打开，或已损坏）") from None
-    except OSError as exc:
-        raise DocumentTextError(_os_message(name, exc)) from None
-
-
-def document_text(source: str | Path | bytes) -> str:
-    """The text of a .docx (a path or its bytes), one line per paragraph or table row, ending in a newline."""
-    data = _document_xml(source)
-    try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise DocumentTextError(f"{_name(source)} 的正文（word/document.xml）已损坏：{exc}") from None
-    body = root.find(W + "body")
-    if body is None:
-        raise DocumentTextError(f"{_name(source)} 的正文（word/document.xml）中没有 w:body，不是 Word 文档")
+    The file is opened through :func:`perfdoc.read.package.open_package`: anything that is not
+    a readable Word document raises :class:`PackageError` (a Chinese message naming the file).
+    """
+    body = open_package(source, label=label).body()
     lines = body_lines(body)
     return "".join(line + "\n" for line in lines)
