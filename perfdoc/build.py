@@ -15,7 +15,7 @@ and of the file itself.  A rebuild with nothing changed rewrites nothing.
 from __future__ import annotations
 
 import hashlib
-import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +24,11 @@ from typing import Callable, Iterable
 from . import __version__
 from .check import check_departments
 from .load import LoadResult, load_paths
-from .build_pdf import convert_department, keep_current_pdfs
-from .fsutil import clean_leftovers
+from .build_pdf import convert_department, keep_current_pdfs, pdf_name
+from .fsutil import clean_leftovers, os_reason
 from .manifest import MANIFEST, Outputs, input_hash as _hash
 from .model import DepartmentFolder, Problem, ProjectFile, Severity
+from .outdir import OutputRefused, check_department_folder, check_out_folder, department_inputs
 from .render.template import Template, TemplateError, find_template
 from .scaffold import safe_file_stem
 
@@ -47,6 +48,7 @@ class BuildResult:
     refused: dict[str, list[Problem]] = field(default_factory=dict)  # project file -> its errors
     forced: dict[str, list[Problem]] = field(default_factory=dict)  # built despite its errors (force)
     errors: list[str] = field(default_factory=list)  # departments that could not be built
+    stopped: bool = False  # an output path was refused (errors say which): nothing was written
 
     @property
     def fatal(self) -> bool:
@@ -64,7 +66,7 @@ def output_names(projects: list[ProjectFile]) -> dict[str, str]:
     for project in projects:
         stem = safe_file_stem(project.model.name)
         if stem.lower() in used:
-            stem = f"{stem}_{safe_file_stem(project.key)}"
+            stem = safe_file_stem(f"{stem}_{safe_file_stem(project.key)}")
         used.add(stem.lower())
         names[project.key] = stem
     return names
@@ -89,9 +91,13 @@ def build(
     progress: Callable[[int, int, str], None] | None = None,
     pdf: bool = False,
     jobs: int | None = None,
+    overwrite: bool = False,
 ) -> BuildResult:
     """Build ``paths`` into ``out``; with ``pdf`` also a PDF beside every document (``jobs``
-    LibreOffice converters side by side, default: the number of cores)."""
+    LibreOffice converters side by side, default: the number of cores).
+
+    Nothing is written when the output folder or any file in it is refused (perfdoc.outdir):
+    a file perfdoc did not write is replaced only with ``overwrite``."""
     loaded = load_paths(list(paths))
     result = BuildResult(loaded)
     if loaded.fatal:
@@ -128,18 +134,99 @@ def build(
                                  for p in projects if errors_by_file.get(Path(p.path)))
         plans.append((dep, template, projects, refused))
 
+    inputs: set[Path] = set()
+    for dep, template, _, _ in plans:
+        inputs |= department_inputs(dep.path, dep.model.attachments if dep.model else (), template.folder)
+    departments = _guard(plans, out, inputs, result, pdf=pdf, overwrite=overwrite)
+    if departments is None:
+        return result
+
     total = sum(len(projects) - len(refused) for _, _, projects, refused in plans)
     done = 0
-    for dep, template, projects, refused in plans:
-        outputs = Outputs(department_out_dir(out, dep), result)
-        clean_leftovers(outputs.folder)
-        done = _build_department(dep, template, projects, refused, outputs, result, progress, done, total)
-        if pdf:
-            convert_department(outputs, workers=jobs, errors=result.errors)
-        else:
-            keep_current_pdfs(outputs)
-        outputs.close(partial=dep.partial)
+    for (dep, template, projects, refused), outputs in zip(plans, departments):
+        created = not os.path.lexists(outputs.folder)
+        try:
+            clean_leftovers(outputs.folder)
+            done = _build_department(dep, template, projects, refused, outputs, result, progress, done, total)
+            if pdf:
+                convert_department(outputs, workers=jobs, errors=result.errors)
+            else:
+                keep_current_pdfs(outputs)
+            outputs.close(partial=dep.partial)
+        except OutputRefused as exc:
+            result.errors.append(exc.message)
+            outputs.abandon()
+        except OSError as exc:
+            result.errors.append(_write_error(exc, outputs.folder))
+            outputs.abandon()
+            if created:
+                _remove_if_empty(outputs.folder)
     return result
+
+
+def _guard(plans, out: Path, inputs: set[Path], result: BuildResult, *, pdf: bool, overwrite: bool):
+    """Check every place the build would write before writing anything: the output folder, each
+    department's folder in it, and each file (outdir).  The Outputs of each department, or None
+    (with the reasons in ``result.errors``) when anything is refused."""
+    try:
+        out_real = check_out_folder(out, inputs)
+    except OutputRefused as exc:
+        result.errors.append(exc.message)
+        result.stopped = True
+        return None
+    departments, refusals = [], []
+    for dep, _, projects, refused in plans:
+        outputs = Outputs(department_out_dir(out, dep), result)
+        departments.append(outputs)
+        try:
+            check_department_folder(out_real, outputs.folder, inputs)
+        except OutputRefused as exc:
+            refusals.append(exc.message)
+            continue
+        names = _planned_names(dep, projects, refused)
+        names += [pdf_name(n) for n in names] if pdf else []
+        refusals += outputs.refusals(names, inputs, overwrite=overwrite)
+    if refusals:
+        result.errors += refusals
+        result.stopped = True
+        return None
+    return departments
+
+
+def _planned_names(dep: DepartmentFolder, projects: list[ProjectFile], refused: list[ProjectFile]) -> list[str]:
+    """The documents _build_department writes for ``dep`` (to be checked before any is written)."""
+    from .compose.selfeval_summary import selfeval_summary_file_name
+    from .compose.summary import summary_file_name
+    from .evaluate import score_project
+
+    stems = output_names(projects)
+    names, scored = [], False
+    for project in projects:
+        if project in refused:
+            continue
+        names += [stems[project.key] + NARRATIVE_SUFFIX, stems[project.key] + DECLARATION_SUFFIX]
+        if score_project(project.model) is not None:
+            scored = True
+            names.append(stems[project.key] + SELFEVAL_SUFFIX)
+    if not (refused or not projects or dep.model is None or dep.partial):
+        names.append(summary_file_name(dep))
+        if scored:
+            names.append(selfeval_summary_file_name(dep))
+    return names
+
+
+def _write_error(exc: OSError, folder: Path) -> str:
+    """``无法写入 out/x/a.docx：磁盘已满（ENOSPC）``: the file (or the folder) and why, in Chinese.
+    The files written before are whole (and in the manifest); the one being written left nothing."""
+    where = os.fsdecode(exc.filename) if exc.filename else str(folder)
+    return f"无法写入 {where}：{os_reason(exc)}"
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _build_department(dep, template: Template, projects, refused, outputs: Outputs, result: BuildResult,

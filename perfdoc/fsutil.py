@@ -1,16 +1,59 @@
-"""Writing files so that nothing is ever half-written: a temporary file, then a rename."""
+"""Writing files so that nothing is ever half-written: a temporary file, then a rename.
+
+Temporary files are named ``.perfdoc-tmp-<pid>-…`` so that a later run can remove what a
+killed run left behind (``clean_leftovers``); an OS error is told in Chinese (``os_reason``)
+and always names the file it concerns.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "TMP_PREFIX", "tmp_prefix", "clean_leftovers"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "TMP_PREFIX", "tmp_prefix", "clean_leftovers",
+           "os_reason", "fsync_dir"]
 
 #: Every temporary file or folder perfdoc makes starts with this and the making process's id,
 #: so that a later run can recognise and remove what a killed run left behind.
 TMP_PREFIX = ".perfdoc-tmp-"
+
+_REASONS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作（没有权限）",
+    errno.EROFS: "所在的文件系统是只读的",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一项不是文件夹",
+    errno.ENOENT: "不存在",
+    errno.EEXIST: "已存在",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EIO: "磁盘读写错误",
+    errno.EMFILE: "打开的文件过多",
+    errno.ENFILE: "系统打开的文件过多",
+    errno.ELOOP: "符号链接过多（可能是循环链接）",
+    errno.EXDEV: "不能跨文件系统改名",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+    errno.EFBIG: "文件过大",
+    errno.EPIPE: "输出已被关闭",
+    errno.EINVAL: "文件系统不接受这个名称或操作",
+    errno.ENXIO: "设备不存在",
+    errno.ENODEV: "设备不存在",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in Chinese (``磁盘已满``), with the errno name for a search."""
+    code = exc.errno
+    name = errno.errorcode.get(code, "") if code is not None else ""
+    reason = _REASONS.get(code) if code is not None else None
+    if reason is None:
+        reason = "系统错误"
+    return f"{reason}（{name}）" if name else reason
 
 
 def tmp_prefix() -> str:
@@ -52,7 +95,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError, ValueError):
         return True
     return True
 
@@ -60,11 +103,17 @@ def _alive(pid: int) -> bool:
 def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
-    With ``overwrite=False`` an existing file is never replaced (FileExistsError).
+    With ``overwrite=False`` an existing file is never replaced (FileExistsError).  On any
+    error the temporary file is removed, and an OSError that names no file is given ``path``.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f"{tmp_prefix()}{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=tmp_prefix(), suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        if not exc.filename:
+            exc.filename = str(path)
+        raise
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file gets the usual mode
         with os.fdopen(fd, "wb") as fh:
@@ -76,12 +125,28 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> No
         else:
             os.link(tmp, path)  # fails with FileExistsError if the target exists
             os.unlink(tmp)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
+        if isinstance(exc, OSError) and (not exc.filename or str(exc.filename) == tmp):
+            exc.filename, exc.filename2 = str(path), None  # the file the user knows, not the temporary one
         raise
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk; where that is not possible, nothing."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -2,26 +2,38 @@
 
 For each file perfdoc wrote it records a hash of everything the file was made from
 (``input``) and of the file itself (``sha256``).  A file whose inputs and bytes are
-unchanged is not rewritten; a file in the old manifest that is no longer made is removed;
-a file perfdoc did not write is never in it.
+unchanged is not rewritten; a file in the old manifest that is no longer made is removed
+(when it is still the file perfdoc wrote); a file perfdoc did not write is never in it,
+and is never replaced (outdir.check_target).
+
+A manifest that cannot be used (not JSON, a list, entries of the wrong type, names with a
+folder in them, a symbolic link, too big) counts as no manifest: everything is rebuilt,
+and documents perfdoc made are recognised by their properties (outdir.made_by_perfdoc).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import __version__
-from .fsutil import atomic_write_bytes, atomic_write_text
+from .fsutil import TMP_PREFIX, atomic_write_bytes, atomic_write_text
+from .outdir import OutputRefused, check_target
 
 if TYPE_CHECKING:
     from .build import BuildResult
 
-__all__ = ["MANIFEST", "Outputs", "input_hash"]
+__all__ = ["MANIFEST", "Outputs", "input_hash", "read_manifest"]
 
 MANIFEST = ".perfdoc-build.json"
+#: A manifest larger than this is not perfdoc's (a department of thousands of projects is ~1 MB).
+_MANIFEST_LIMIT = 32 * 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def input_hash(*parts: str | bytes) -> str:
@@ -32,6 +44,39 @@ def input_hash(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+def _file_hash(path: Path) -> str | None:
+    """The sha256 of a regular file (never through a symbolic link); None when there is none."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _plain_name(name: object) -> bool:
+    return (isinstance(name, str) and name not in ("", ".", "..", MANIFEST) and "/" not in name
+            and "\\" not in name and "\x00" not in name and not name.startswith(TMP_PREFIX))
+
+
+def read_manifest(path: Path) -> dict[str, dict]:
+    """The usable entries of a manifest file; {} when there is none or it cannot be used."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MANIFEST_LIMIT:
+            return {}
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    outputs = data.get("outputs") if isinstance(data, dict) else None
+    if not isinstance(outputs, dict):
+        return {}
+    return {name: {"input": entry["input"], "sha256": entry["sha256"]}
+            for name, entry in outputs.items()
+            if _plain_name(name) and isinstance(entry, dict) and isinstance(entry.get("input"), str)
+            and isinstance(entry.get("sha256"), str) and _SHA256.fullmatch(entry["sha256"])}
+
+
 class Outputs:
     """Writes a department's files, skipping those whose inputs and bytes are unchanged."""
 
@@ -39,24 +84,44 @@ class Outputs:
         self.folder = folder
         self.result = result
         self.path = folder / MANIFEST
-        try:
-            self.old = json.loads(self.path.read_text("utf-8")).get("outputs", {})
-        except (OSError, ValueError, AttributeError):
-            self.old = {}
+        self.old = read_manifest(self.path)
         self.new: dict[str, dict] = {}
+        self.checked: set[str] = set()  # names outdir.check_target allowed
+        self.inputs: set[Path] = set()
+        self.overwrite = False
+
+    def refusals(self, names: list[str], inputs: set[Path], *, overwrite: bool) -> list[str]:
+        """Why each of ``names`` may not be written (Chinese messages); [] when all may."""
+        self.inputs, self.overwrite = inputs, overwrite
+        found = []
+        if os.path.lexists(self.path) and not os.path.islink(self.path) and not os.path.isfile(self.path):
+            found.append(f"{self.path} 是 perfdoc 的生成记录文件名，但它是一个文件夹或特殊文件，"
+                         "perfdoc 不会删除它；请移走它后重新生成")
+        for name in dict.fromkeys(names):
+            try:
+                check_target(self.folder / name, ours=name in self.old, inputs=inputs, overwrite=overwrite)
+            except OutputRefused as exc:
+                found.append(exc.message)
+            else:
+                self.checked.add(name)
+        return found
 
     def up_to_date(self, name: str, key: str) -> bool:
         entry = self.old.get(name)
         target = self.folder / name
-        if not entry or entry.get("input") != key or not target.is_file():
+        if not entry or entry.get("input") != key:
             return False
-        if hashlib.sha256(target.read_bytes()).hexdigest() != entry.get("sha256"):
+        if _file_hash(target) != entry.get("sha256"):
             return False
         self.new[name] = entry
         self.result.unchanged.append(target)
         return True
 
     def write(self, name: str, key: str, render: Callable[[], bytes]) -> None:
+        """Render and write ``name`` (raises OutputRefused for a name that was not checked and may not be)."""
+        if name not in self.checked:
+            check_target(self.folder / name, ours=name in self.old, inputs=self.inputs, overwrite=self.overwrite)
+            self.checked.add(name)
         data = render()
         atomic_write_bytes(self.folder / name, data)
         self.new[name] = {"input": key, "sha256": hashlib.sha256(data).hexdigest()}
@@ -71,20 +136,29 @@ class Outputs:
     def keep_if_current(self, name: str, key: str) -> None:
         """Keep ``name`` (written by a step that did not run this time) if its input is still ``key``."""
         entry = self.old.get(name)
-        if entry and entry.get("input") == key and (self.folder / name).is_file():
+        if entry and entry.get("input") == key and _file_hash(self.folder / name) is not None:
             self.new[name] = entry
 
     def close(self, *, partial: bool = False) -> None:
         """Record what was written; remove files of projects that are gone (not after a partial build,
-        which keeps the other projects' entries as they were)."""
+        which keeps the other projects' entries as they were).  A stale file is removed only while it
+        is still the file perfdoc wrote (same bytes): one changed by hand since is left alone."""
         if partial:
             self.new = {**self.old, **self.new}
         for name in sorted(set(self.old) - set(self.new)):
             stale = self.folder / name
-            if stale.is_file() and stale.parent == self.folder:
+            if _file_hash(stale) == self.old[name]["sha256"]:
                 stale.unlink()
                 self.result.removed.append(stale)
-        if self.new != self.old or not self.path.is_file():
+        if self.new != self.old or not os.path.isfile(self.path) or os.path.islink(self.path):
             self.folder.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.path, json.dumps({"perfdoc": __version__, "outputs": self.new},
                                                     ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+    def abandon(self) -> None:
+        """After a failed write: record what this run wrote and keep the rest as it was; a manifest that
+        cannot be written either is left as it is (the files are recognised by their properties)."""
+        try:
+            self.close(partial=True)
+        except OSError:
+            pass

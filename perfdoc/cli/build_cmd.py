@@ -24,6 +24,8 @@ def build_cmd(
     pdf: bool = typer.Option(False, "--pdf", help="同时在每个 Word 文档旁生成同名 PDF（需要 LibreOffice；只重做 Word 文档有变化的）"),
     jobs: int = typer.Option(None, "--jobs", "-j", metavar="个数", min=1, max=64,
                              help="同时运行的转换进程数（默认：CPU 核数）"),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="覆盖输出文件夹中不是 perfdoc 生成的同名文件（输入文件永远不会被覆盖）"),
 ):
     """生成 Word 文档：每个项目的申报表和项目经费情况说明，写入 输出文件夹/单位文件夹/。
 
@@ -42,7 +44,7 @@ def build_cmd(
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, total=total, completed=done, description=name)
 
-        result = build(paths, out, force=force, progress=progress, pdf=pdf, jobs=jobs)
+        result = build(paths, out, force=force, progress=progress, pdf=pdf, jobs=jobs, overwrite=overwrite)
     if result.loaded.problems:
         print_problems([p for p in result.loaded.problems if p.fatal], sys.stdout)
     if result.loaded.fatal:
@@ -50,6 +52,9 @@ def build_cmd(
         raise typer.Exit(exitcodes.USAGE)
     for message in result.errors:
         typer.echo(f"perfdoc: {message}", err=True)
+    if result.stopped:
+        typer.echo("未写入任何文件。", err=True)
+        raise typer.Exit(exitcodes.USAGE)
     for path, problems in result.refused.items():
         typer.echo(f"未生成 {display_path(Path(path))}：有 {len(problems)} 个错误（加 --force 可强制生成）")
         print_problems(problems, sys.stdout)
@@ -58,8 +63,11 @@ def build_cmd(
             typer.echo(f"写入 {display_path(path)}")
         for path in result.removed:
             typer.echo(f"删除 {display_path(path)}")
-    for line in summary_lines(result, out):
-        typer.echo(line)
+    if result.errors and not (result.written or result.removed):
+        typer.echo("未写入任何文件。", err=True)  # a summary ("没有变化") would hide the failure
+    else:
+        for line in summary_lines(result, out):
+            typer.echo(line)
     if result.errors:
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FAULTS if result.refused else exitcodes.OK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,6 +12,7 @@ import typer
 from .. import exitcodes
 from ..check import check_departments
 from ..check.codes import all_codes
+from ..fsutil import os_reason
 from ..load import DEPARTMENT_FILE, load_paths
 from ..model.schema import schema_json
 from ..scaffold import new_project
@@ -89,7 +91,8 @@ def new_cmd(
     except FileExistsError as exc:
         raise fail(f"{display_path(Path(exc.args[0]))} 已存在，不会覆盖；请换一个名称或先删除它") from None
     except OSError as exc:
-        raise fail(f"无法写入 {display_path(dir)}：{exc.strerror or exc}") from None
+        where = os.fsdecode(exc.filename) if exc.filename else display_path(dir)
+        raise fail(f"无法写入 {where}：{os_reason(exc)}") from None
     typer.echo(f"已创建 {display_path(path)}")
     if not dep_file.is_file():
         folder = display_path(dir)

@@ -44,6 +44,8 @@ def diff_cmd(
     color: bool = typer.Option(None, "--color/--no-color", help="彩色输出（默认在终端中开启）"),
     docx: Path = typer.Option(None, "--docx", metavar="文件", help="另外生成带修订标记的 Word 比较报告，写入此文件",
                               show_default=False),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="--docx 的文件已存在且不是 perfdoc 生成的时，仍然覆盖（输入文件永远不会被覆盖）"),
 ):
     """比较两个单位文件夹（如上一年度与本年度），或一个文件夹与它在某个 git 版本中的样子。
 
@@ -88,7 +90,7 @@ def diff_cmd(
     diff.old_label, diff.new_label = old_label, new_label
 
     if docx is not None:
-        _write_docx(diff, docx)
+        _write_docx(diff, docx, overwrite=overwrite)
     if format is DiffFormat.json:
         typer.echo(diff_json(diff))
     elif format is DiffFormat.markdown:
@@ -98,14 +100,21 @@ def diff_cmd(
     raise typer.Exit(exitcodes.FAULTS if diff.changed else exitcodes.OK)
 
 
-def _write_docx(diff, path: Path) -> None:
+def _write_docx(diff, path: Path, *, overwrite: bool) -> None:
     from ..diff.docx_report import build_report
-    from ..fsutil import atomic_write_bytes
+    from ..fsutil import atomic_write_bytes, os_reason
+    from ..outdir import OutputRefused, check_output_file, department_inputs
     from ..render.document import to_bytes
     from ..render.template import TemplateError
 
-    if path.exists() and path.is_dir():
-        raise _fail(f"{display_path(path)} 是一个文件夹，--docx 需要一个文件名，如 比较报告.docx")
+    inputs = set()
+    for dep in (diff.old, diff.new):
+        if dep is not None and dep.path is not None and Path(dep.path).is_dir():
+            inputs |= department_inputs(dep.path, dep.model.attachments if dep.model else ())
+    try:
+        check_output_file(path, inputs, overwrite=overwrite)
+    except OutputRefused as exc:
+        raise _fail(exc.message) from None
     try:
         data = to_bytes(build_report(diff))
     except TemplateError as exc:
@@ -113,5 +122,5 @@ def _write_docx(diff, path: Path) -> None:
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
-        raise _fail(f"无法写入 {display_path(path)}：{exc.strerror or exc}") from None
+        raise _fail(f"无法写入 {display_path(path)}：{os_reason(exc)}") from None
     typer.echo(f"已写入 {display_path(path)}", err=True)

@@ -2,11 +2,14 @@
 
 Every subcommand registered with ``app.command`` uses ``PerfdocCommand``; the group runs the
 whole command line and prints any usage error itself (``errors.show_usage_error``) instead of
-Click's ``Error: …`` text.
+Click's ``Error: …`` text, and any OS error no command caught (a full disk, no permission, a
+closed pipe) as one Chinese line naming the file, with exit code 2 and no traceback.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from typing import Any
 
@@ -62,15 +65,100 @@ class PerfdocGroup(_Chinese, TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode: bool = True, **extra: Any):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _open_missing_streams()
+        stdout = sys.stdout
+        sys.stdout = _Marked(stdout)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a full disk behind ``> file`` shows here, not after the exit
         except ClickException as exc:
             show_usage_error(exc)
             sys.exit(exc.exit_code)
         except Abort:
             typer.echo("已中止。", err=True)
             sys.exit(exitcodes.USAGE)
+        except OSError as exc:
+            sys.exit(_os_error(exc, stdout))
+        finally:
+            if isinstance(sys.stdout, _Marked):
+                sys.stdout = stdout
         sys.exit(code if isinstance(code, int) else exitcodes.OK)
+
+
+class _Marked:
+    """Standard output, whose write errors say that they are standard output's (``stdout_error``)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            exc.perfdoc_stdout = True
+            raise
+
+    def flush(self):
+        try:
+            return self._stream.flush()
+        except OSError as exc:
+            exc.perfdoc_stdout = True
+            raise
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _open_missing_streams() -> None:
+    """Standard input, output or error closed by the caller (``>&-``): /dev/null in their place, so
+    that output is dropped and no file perfdoc opens gets their numbers."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", errors="replace", closefd=False))
+
+
+def _os_error(exc: OSError, stdout) -> int:
+    """An OS error no command caught: a Chinese line on stderr naming the file, exit code 2.
+
+    Output that cannot be written ends the command: quietly with exit code 1 when the reader of
+    a pipe has gone (``| head``, as Click does), with one line and exit code 2 otherwise
+    (``> /dev/full``); what is still buffered is dropped, so Python does not report it again
+    at exit."""
+    from ..fsutil import os_reason
+
+    if getattr(exc, "perfdoc_stdout", False) or exc.errno == errno.EPIPE:
+        _drop(stdout)
+        if exc.errno == errno.EPIPE:
+            return exitcodes.FAULTS
+        message = f"perfdoc: 无法写出结果（标准输出）：{os_reason(exc)}"
+    elif exc.filename:
+        where = os.fsdecode(exc.filename)
+        also = f" → {os.fsdecode(exc.filename2)}" if exc.filename2 else ""
+        message = f"perfdoc: {where}{also}：{os_reason(exc)}"
+    else:
+        message = f"perfdoc: 操作失败：{os_reason(exc)}"
+    try:
+        typer.echo(message, err=True)
+    except (OSError, ValueError):
+        _drop(sys.stderr)
+    return exitcodes.USAGE
+
+
+def _drop(stream) -> None:
+    """Point a standard stream at /dev/null: its buffered text is discarded at exit without an error."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 class PerfdocTyper(typer.Typer):

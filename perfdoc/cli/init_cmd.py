@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
 import typer
 
 from .. import exitcodes
+from ..fsutil import os_reason
 from ..scaffold import DEPARTMENT_SCHEMA_FILE, new_department
 from . import app
 from .report import display_path
@@ -53,7 +55,8 @@ def init_cmd(
         raise _usage_error(f"{display_path(Path(exc.args[0]))} 已存在，不会覆盖；"
                            "要重新开始，请先删除它或换一个文件夹") from None
     except OSError as exc:
-        raise _usage_error(f"无法写入 {display_path(folder)}：{exc.strerror or exc}") from None
+        where = os.fsdecode(exc.filename) if exc.filename else display_path(folder)
+        raise _usage_error(f"无法写入 {where}：{os_reason(exc)}") from None
     typer.echo(f"已创建 {display_path(path)}" + ("" if had_schema else
                f" 和 {display_path(schema)}（供编辑器补全键名、显示中文说明）"))
     todo = [what for what, given in (("单位名称", name), ("主管部门", authority)) if not given.strip()]

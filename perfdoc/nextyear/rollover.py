@@ -1,8 +1,10 @@
 """Building the new year's department folder: load, decide, edit, copy, verify, rename.
 
-The new folder is built whole in a hidden temporary folder beside DST, read
-back with the loader, and only then renamed to DST: on any error (or Ctrl-C)
-the temporary folder is removed and DST does not exist.
+The new folder is built whole in a hidden temporary folder beside DST
+(``.perfdoc-tmp-<pid>-next-year-…``), read back with the loader, and only then
+renamed to DST: on any error (or Ctrl-C) the temporary folder is removed and DST
+does not exist.  After a ``kill -9`` only that temporary folder is left; the next
+run removes it (fsutil.clean_leftovers) before it starts.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..check.base import iter_texts
+from ..fsutil import TMP_PREFIX, clean_leftovers, fsync_dir, os_reason, tmp_prefix
 from ..load import DEPARTMENT_FILE, load_department
 from ..model import DepartmentFolder, Problem, ProjectFile
 from .edit import EditError, Removed, roll_department_text, roll_project_text
@@ -86,7 +89,7 @@ def _check_dst(src: Path, dst: Path) -> None:
         try:
             empty = not any(dst.iterdir())
         except OSError as exc:
-            raise NextYearError(f"无法读取目标文件夹 {dst}：{exc.strerror or exc}") from None
+            raise NextYearError(f"无法读取目标文件夹 {dst}：{os_reason(exc)}") from None
         if not empty:
             raise NextYearError(f"目标文件夹 {dst} 已存在且不是空的，不会覆盖；请换一个新的文件夹名，或先清空它")
         if dst.resolve() == Path.cwd().resolve():
@@ -263,17 +266,18 @@ def roll_over(src: Path, dst: Path, *, include_ended: bool = False) -> NextYearR
     created = _make_parents(dst.parent)
     tmp, done = None, False
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".next-year.tmp", dir=dst.parent))
+        clean_leftovers(dst.parent)  # what a killed run left beside DST
+        tmp = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix()}next-year-", dir=dst.parent))
         _build(dep, tmp, result, rolls)
         _verify(tmp, result, rolls, old_year)
         _other_notes(dep, tmp, result)
         os.chmod(tmp, stat.S_IMODE(src.stat().st_mode))
         _rename(tmp, dst)
         done = True
-        _fsync_dir(dst.parent)
+        fsync_dir(dst.parent)
     except OSError as exc:
         where = _shown(getattr(exc, "filename", None), tmp, dst)
-        raise NextYearError(f"无法创建 {dst}：{exc.strerror or exc}" + (f"（{where}）" if where else "")
+        raise NextYearError(f"无法创建 {dst}：{os_reason(exc)}" + (f"（{where}）" if where else "")
                             + "；未留下任何文件") from None
     finally:
         if not done:
@@ -288,6 +292,8 @@ def _shown(filename, tmp: Path | None, dst: Path) -> str | None:
     if not filename:
         return None
     path = Path(os.fsdecode(filename))
+    if path.name.startswith(TMP_PREFIX) and path.parent == dst.parent:
+        return None  # the temporary folder itself: the message names DST already
     if tmp is not None and path.is_relative_to(tmp):
         return str(dst / path.relative_to(tmp))
     return str(path)
@@ -303,7 +309,7 @@ def _make_parents(parent: Path) -> list[Path]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise NextYearError(f"无法创建文件夹 {parent}：{exc.strerror or exc}") from None
+        raise NextYearError(f"无法创建文件夹 {parent}：{os_reason(exc)}") from None
     return missing
 
 
@@ -327,17 +333,3 @@ def _rename(tmp: Path, dst: Path) -> None:
             raise NextYearError(f"目标 {dst} 在生成过程中被创建了，不会覆盖；未留下任何文件") from None
         else:
             raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
