@@ -8,7 +8,7 @@ such file is refused with a :class:`PackageError` whose message (Chinese)
 names the file, promptly and in bounded memory:
 
 * the path is checked with ``stat`` before it is opened: a regular file, at
-  most :data:`MAX_FILE_BYTES`; it is read with the same cap;
+  most :data:`MAX_FILE_BYTES`; it is read with the same cap (:mod:`.files`);
 * the zip's central directory is bounded before the zip library reads it;
   each part's declared size is checked before anything is inflated, and the
   inflated size again while reading (:data:`MAX_PART_BYTES` per part,
@@ -19,21 +19,20 @@ names the file, promptly and in bounded memory:
 
 from __future__ import annotations
 
-import errno as _errno
 import io
 import os
-import stat
 import zipfile
 from pathlib import Path
 
 from lxml import etree
+
+from .files import MB, PackageError, printable, read_limited, too_large
 
 __all__ = [
     "PackageError", "Package", "open_package", "read_limited", "parse_xml", "printable",
     "MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_PARTS", "W_NS",
 ]
 
-MB = 1024 * 1024
 #: A Word document on disk (pictures included) is rarely past a few tens of MB.
 MAX_FILE_BYTES = 200 * MB
 #: One part once inflated: document.xml of a 1000-page document is far below this.
@@ -54,104 +53,11 @@ _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 * MB
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                          huge_tree=False)
 
-
-class PackageError(Exception):
-    """A file that cannot be read as a Word document; ``str()`` names the file and says why (Chinese)."""
-
-    def __init__(self, label: str, reason: str):
-        super().__init__(f"{label}：{reason}")
-        self.label = label
-        self.reason = reason
-
-
-def printable(text: str, limit: int = 200) -> str:
-    """``text`` safe to show: bytes that were not UTF-8 as ``\\xNN``, control characters escaped, cut at ``limit``."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    out = "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
-    return out if len(out) <= limit else out[:limit] + "…"
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f} MB"
-
-
-# -- reading a file ---------------------------------------------------------------------------
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "这是一个文件夹，不是文件"
-    if stat.S_ISFIFO(mode):
-        return "这是一个管道（FIFO），不是普通文件"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "这是一个设备文件，不是普通文件"
-    if stat.S_ISSOCK(mode):
-        return "这是一个套接字，不是普通文件"
-    return "这不是普通文件"
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
-        return "找不到文件"
-    if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹，不是文件"
-    if isinstance(exc, PermissionError):
-        return "没有读取权限"
-    if exc.errno == _errno.ELOOP:
-        return "符号链接循环，无法打开"
-    code = _errno.errorcode.get(exc.errno, exc.errno) if exc.errno is not None else "未知"
-    return f"无法读取（系统错误 {code}）"
-
-
-def _too_large(size: int, limit: int) -> str:
-    return f"文件过大（{_mb(size)}），超过 {limit // MB} MB 的上限"
-
-
-def read_limited(path: str | Path, limit: int, label: str | None = None) -> bytes:
-    """The bytes of ``path``, which must be a regular file of at most ``limit`` bytes.
-
-    ``stat`` comes first, so a FIFO, a device or a folder is refused without
-    being opened; the file is opened without blocking and read with the cap, so
-    a file that grows or is swapped meanwhile is refused too.
-    """
-    label = label if label is not None else printable(os.fsdecode(path))
-    try:
-        info = os.stat(path)
-        reason = _not_regular(info.st_mode)
-        if reason:
-            raise PackageError(label, reason)
-        if info.st_size > limit:
-            raise PackageError(label, _too_large(info.st_size, limit))
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise PackageError(label, _os_reason(exc)) from None
-    except ValueError:  # a NUL byte in the name
-        raise PackageError(label, "文件名无效") from None
-    try:
-        info = os.fstat(fd)  # the file opened may not be the one stat saw
-        reason = _not_regular(info.st_mode)
-        if reason:
-            raise PackageError(label, reason)
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, min(_CHUNK, limit + 1 - size) or 1)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise PackageError(label, _too_large(max(size, info.st_size), limit))
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise PackageError(label, _os_reason(exc)) from None
-    finally:
-        os.close(fd)
+def _parser() -> etree.XMLParser:
+    """A new parser per document (lxml parsers are not shared between threads)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False)
 
 
 # -- what a file that is not a zip is -----------------------------------------------------------
@@ -221,7 +127,7 @@ def parse_xml(data: bytes, *, label: str, part: str) -> etree._Element:
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
         raise PackageError(label, doctype)
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 1
         raise PackageError(label, f"部件“{printable(part)}”已损坏：不是有效的 XML，或嵌套过深、文字过长（第 {line} 行）") from None
@@ -360,7 +266,7 @@ def _bomb(part: str) -> str:
 
 
 def _total_bomb(total: int) -> str:
-    return f"解压后共 {_mb(total)}，超过 {MAX_TOTAL_BYTES // MB} MB 的上限（可能是“压缩炸弹”），不是正常的 Word 文档"
+    return f"解压后共 {total / MB:.1f} MB，超过 {MAX_TOTAL_BYTES // MB} MB 的上限（可能是“压缩炸弹”），不是正常的 Word 文档"
 
 
 def _not_word(package: Package) -> str:
@@ -382,7 +288,7 @@ def open_package(source: str | Path | bytes, *, label: str | None = None, word: 
         label = label if label is not None else "（内存中的文档）"
         data = bytes(source)
         if len(data) > MAX_FILE_BYTES:
-            raise PackageError(label, _too_large(len(data), MAX_FILE_BYTES))
+            raise PackageError(label, too_large(len(data), MAX_FILE_BYTES))
     else:
         label = label if label is not None else printable(os.fsdecode(source))
         data = read_limited(source, MAX_FILE_BYTES, label)
