@@ -7,7 +7,7 @@ unchanged is not rewritten; a file in the old manifest that is no longer made is
 and is never replaced (outdir.check_target).
 
 A manifest that cannot be used (not JSON, a list, entries of the wrong type, names with a
-folder in them, a symbolic link, too big) counts as no manifest: everything is rebuilt,
+folder in them or not of a document, a symbolic link, too big) counts as no manifest: everything is rebuilt,
 and documents perfdoc made are recognised by their properties (outdir.made_by_perfdoc).
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import __version__
-from .fsutil import TMP_PREFIX, atomic_write_bytes, atomic_write_text
+from .fsutil import atomic_write_bytes, atomic_write_text
 from .outdir import OutputRefused, check_target
 
 if TYPE_CHECKING:
@@ -55,8 +55,9 @@ def _file_hash(path: Path) -> str | None:
 
 
 def _plain_name(name: object) -> bool:
-    return (isinstance(name, str) and name not in ("", ".", "..", MANIFEST) and "/" not in name
-            and "\\" not in name and "\x00" not in name and not name.startswith(TMP_PREFIX))
+    """A document's name: no folder, not hidden, a .docx or .pdf (all that perfdoc writes beside it)."""
+    return (isinstance(name, str) and name.endswith((".docx", ".pdf")) and "/" not in name
+            and "\\" not in name and "\x00" not in name and not name.startswith("."))
 
 
 def read_manifest(path: Path) -> dict[str, dict]:
