@@ -5,27 +5,47 @@ A user copies a folder under templates/, edits reference.docx in Word or WPS
 and the texts, and points ``[layout] template`` in department.toml at it.
 Project text is passed to the Jinja2 texts as data: it is never evaluated as
 a template, so a ``{{`` typed by a user prints as ``{{``.
+
+A template folder may come from anyone, so nothing in it is trusted: the texts
+run in a sandbox (:mod:`.sandbox`), reference.docx is opened through
+:mod:`perfdoc.read.package` (no zip bomb, no entities, a real Word document),
+variant.toml is checked like a project file (:mod:`.variant`).  Every fault is a
+problem at its file and line (code PD007, bad-template); :class:`TemplateError`
+carries them all.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
+import io
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
-import jinja2
+from ..model import Problem, Severity
+from ..read import PackageError, open_package, read_limited
+from .sandbox import TextEnvironment, TextProblem
+from .variant import Variant
 
-from .pagenumbers import MODES
-
-__all__ = ["Template", "TemplateError", "find_template", "builtin_templates_dir", "DEFAULT_TEMPLATE"]
+__all__ = ["Template", "TemplateError", "Variant", "find_template", "department_template", "builtin_templates_dir",
+           "DEFAULT_TEMPLATE", "template_problem"]
 
 DEFAULT_TEMPLATE = "shanghai"
+#: variant.toml is a page of settings.
+_MAX_VARIANT_BYTES = 1024 * 1024
+
+
+def template_problem(file: Path, line: int, col: int, message: str) -> Problem:
+    return Problem(Path(file), line, col, "PD007", message, Severity.ERROR, "bad-template", fatal=True)
 
 
 class TemplateError(Exception):
-    """A template that cannot be found or used (message in Chinese)."""
+    """A template that cannot be found or used: ``problems`` say where (file:line), ``str()`` says it all."""
+
+    def __init__(self, message: str | list[Problem]):
+        self.problems: list[Problem] = [] if isinstance(message, str) else list(message)
+        text = message if isinstance(message, str) else "\n".join(
+            f"{p.file}:{p.line}:{p.col}: {p.message}" for p in self.problems)
+        super().__init__(text)
 
 
 def builtin_templates_dir() -> Path:
@@ -37,108 +57,129 @@ def builtin_templates_dir() -> Path:
     return here.parent / "templates"
 
 
-@dataclass(frozen=True)
-class Variant:
-    """Layout settings of one form variant (variant.toml)."""
-
-    name: str = "2026 闵行"
-    declaration_title: str = "财政项目支出绩效目标申报表"
-    numbered_title: bool = False  # 财政项目支出绩效目标填报表N
-    year_line: str = "（{year}年度）"
-    unit: str = "元"  # printed unit when department.toml does not say
-    separators: bool = True  # 987,000.00 vs 987000.00
-    places: int = 2
-    show_nature: bool = True
-    category_style: str = "text"  # "text" or "checkboxes"
-    checkbox_options: tuple[str, ...] = ("专项资金", "经常性项目", "一次性项目")
-    target_style: str = "as_written"  # or "system": ≥8000.00(人)
-    overall_goal_heading: str = "项目总目标（{start}年-{end}年）"
-    annual_goal_heading: str = "年度总体目标"
-    indicator_value_heading: str = "年度（/项目）指标值"
-    funding_label: str = "项目资金（{unit}）"
-    narrative_title: str = "项目经费情况说明{number}"
-    page_numbers: str = "center"  # 汇总表、自评汇总: none / center / outside (odd right, even left)
-    project_page_numbers: str = "none"  # a single project's documents
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Variant":
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = set(data) - known
-        if unknown:
-            raise TemplateError(f"variant.toml 中有未知的设置：{'、'.join(sorted(unknown))}")
-        values = dict(data)
-        for key in ("page_numbers", "project_page_numbers"):
-            if key in values and values[key] not in MODES:
-                raise TemplateError(f"variant.toml 的 {key} 只能是 {'、'.join(MODES)} 之一，而不是“{values[key]}”")
-        if "checkbox_options" in values:
-            values["checkbox_options"] = tuple(values["checkbox_options"])
-        return cls(**values)
-
-
 @dataclass
 class Template:
     folder: Path
     variant: Variant
-    _env: jinja2.Environment = field(repr=False, default=None)
+    _texts: TextEnvironment | None = field(repr=False, default=None)
+    _reference: bytes | None = field(repr=False, default=None)
+    _fingerprint: str | None = field(repr=False, default=None)
 
     @classmethod
     def load(cls, folder: Path) -> "Template":
-        folder = Path(folder)
-        settings = folder / "variant.toml"
-        if not (folder / "reference.docx").is_file():
-            raise TemplateError(f"版式文件夹 {folder} 中没有 reference.docx")
-        try:
-            data = tomllib.loads(settings.read_text("utf-8")) if settings.is_file() else {}
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise TemplateError(f"无法读取 {settings}：{exc}") from None
-        try:
-            variant = Variant.from_dict(data.get("variant", {}))
-        except TypeError as exc:
-            raise TemplateError(f"{settings} 的设置有误：{exc}") from None
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(folder / "texts"),
-            autoescape=False,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        return cls(folder, variant, env)
+        """Read and check everything in ``folder``; raise TemplateError with every problem found."""
+        from .variant import read_variant
 
-    @cached_property
+        folder = Path(folder)
+        problems: list[Problem] = []
+        digest = hashlib.sha256()
+        reference = _reference(folder / "reference.docx", problems)
+        settings = folder / "variant.toml"
+        raw = None
+        if settings.exists() or settings.is_symlink():
+            try:
+                if not _inside(settings, folder):
+                    raise PackageError(str(settings), "它是指向版式文件夹以外的符号链接，不能使用")
+                raw = read_limited(settings, _MAX_VARIANT_BYTES, label=str(settings))
+            except PackageError as exc:
+                problems.append(template_problem(settings, 1, 1, f"版式设置有误：{exc.reason}"))
+        variant, found = read_variant(settings, raw)
+        problems += found
+        texts = TextEnvironment(folder / "texts", folder)
+        for name in texts.names():
+            try:
+                texts.compile(name)
+            except TextProblem as exc:
+                problems.append(template_problem(exc.file, exc.line, 1, exc.message))
+        if problems:
+            raise TemplateError(problems)
+        for part in (reference, raw or b"", *texts.sources()):
+            digest.update(hashlib.sha256(part).digest())
+        return cls(folder, variant, texts, reference, digest.hexdigest())
+
+    @property
     def reference(self) -> bytes:
-        return (self.folder / "reference.docx").read_bytes()
+        """reference.docx, checked: a Word document whose every part is within the limits."""
+        return self._reference
 
     def text(self, name: str, /, **data) -> str:
         """Render texts/<name>.j2 with ``data`` (values are data, never template source)."""
         try:
-            return self._env.get_template(f"{name}.j2").render(**data).strip()
-        except jinja2.TemplateNotFound:
-            raise TemplateError(f"版式 {self.folder.name} 缺少文字模板 texts/{name}.j2") from None
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"文字模板 texts/{name}.j2 有误：{exc}") from None
+            return self._texts.render(name, data).strip()
+        except TextProblem as exc:
+            raise TemplateError([template_problem(exc.file, exc.line, 1, exc.message)]) from None
 
-    @cached_property
+    @property
     def fingerprint(self) -> str:
-        """A hash of every file of the template: a changed template means a rebuild."""
-        digest = hashlib.sha256()
-        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(self.folder)).encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        """A hash of the template's files that shape documents: a changed template means a rebuild."""
+        return self._fingerprint
 
 
-def find_template(name: str | None, department_folder: Path | None = None) -> Template:
-    """Resolve ``[layout] template``: a folder beside department.toml, a path, or a built-in name."""
-    name = (name or DEFAULT_TEMPLATE).strip() or DEFAULT_TEMPLATE
-    candidates = []
+def _inside(path: Path, folder: Path) -> bool:
+    """``path`` (after following symbolic links) lies inside ``folder``; a broken link counts as inside."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
+def _reference(path: Path, problems: list[Problem]) -> bytes:
+    """reference.docx through the guarded reader; python-docx must be able to open it too."""
+    import docx
+
+    try:
+        package = open_package(path, label=str(path)).verify()
+    except PackageError as exc:
+        problems.append(template_problem(path, 1, 1, f"版式的 reference.docx 不能使用：{exc.reason}"))
+        return b""
+    try:
+        docx.Document(io.BytesIO(package.data))
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds on a package it cannot use
+        problems.append(template_problem(path, 1, 1, "版式的 reference.docx 不能使用：python-docx 无法打开它"
+                                                     "（请在 Word 中打开后另存为 .docx）"))
+    return package.data
+
+
+def _candidates(name: str, department_folder: Path | None) -> list[Path]:
+    out = []
     if department_folder is not None:
-        candidates.append(Path(department_folder) / name)
-    candidates.append(Path(name))
-    candidates.append(builtin_templates_dir() / name)
-    for folder in candidates:
-        if folder.is_dir() and (folder / "reference.docx").is_file():
+        out.append(Path(department_folder) / name)
+    out.append(Path(name))
+    out.append(builtin_templates_dir() / name)
+    return out
+
+
+def _is_template(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and (folder / "reference.docx").exists()
+    except (OSError, ValueError):
+        return False
+
+
+def find_template(name: str | None, department_folder: Path | None = None, *, where: tuple[Path, int, int] | None = None
+                  ) -> Template:
+    """Resolve ``[layout] template``: a folder beside department.toml, a path, or a built-in name.
+
+    ``where`` (file, line, column of the ``template`` setting) places a not-found error.
+    """
+    name = (name or DEFAULT_TEMPLATE).strip() or DEFAULT_TEMPLATE
+    for folder in _candidates(name, department_folder):
+        if _is_template(folder):
             return Template.load(folder)
-    builtin = sorted(p.name for p in builtin_templates_dir().iterdir() if (p / "reference.docx").is_file()) \
-        if builtin_templates_dir().is_dir() else []
-    raise TemplateError(f"找不到版式“{name}”（内置版式：{'、'.join(builtin) or '无'}；也可写版式文件夹的路径）")
+    builtin_dir = builtin_templates_dir()
+    builtin = sorted(p.name for p in builtin_dir.iterdir() if _is_template(p)) if builtin_dir.is_dir() else []
+    shown = name if len(name) <= 60 else name[:60] + "…"
+    message = f"找不到版式“{shown}”（内置版式：{'、'.join(builtin) or '无'}；也可写版式文件夹的路径）"
+    if where is None:
+        raise TemplateError(message)
+    raise TemplateError([template_problem(*where, message)])
+
+
+def department_template(dep) -> Template:
+    """The template of a department folder (a DepartmentFolder); errors placed in its department.toml."""
+    name = dep.model.layout.template if dep.model else None
+    where = None
+    if dep.source is not None:
+        line, col = dep.source.locate(("layout", "template"))
+        where = (dep.source.path, line, col)
+    return find_template(name, dep.path, where=where)
