@@ -111,8 +111,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> No
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=tmp_prefix(), suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        if not exc.filename:
-            exc.filename = str(path)
+        if not exc.filename or Path(os.fsdecode(exc.filename)).name.startswith(TMP_PREFIX):
+            exc.filename, exc.filename2 = str(path), None  # the file the user knows, not the temporary one
         raise
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file gets the usual mode
