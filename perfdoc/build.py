@@ -29,7 +29,8 @@ from .fsutil import clean_leftovers, os_reason
 from .manifest import MANIFEST, Outputs, input_hash as _hash
 from .model import DepartmentFolder, Problem, ProjectFile, Severity
 from .outdir import OutputRefused, check_department_folder, check_out_folder, department_inputs
-from .render.template import Template, TemplateError, find_template
+from .compose.attachments import attachment_problems
+from .render.template import Template, TemplateError, department_template
 from .scaffold import safe_file_stem
 
 __all__ = ["BuildResult", "build", "output_names", "department_out_dir", "MANIFEST"]
@@ -119,12 +120,16 @@ def build(
             errors_by_file[Path(project.path)] = dep_errors + errors_by_file.get(Path(project.path), [])
 
     plans = []
+    unusable: list[Problem] = []
     for dep in loaded.departments:
         try:
-            template = find_template(dep.model.layout.template if dep.model else None, dep.path)
-        except TemplateError as exc:
-            result.errors.append(f"{dep.path}: {exc}")
+            template = department_template(dep)
+        except TemplateError as exc:  # a template or an attachment that cannot be used: nothing is built
+            unusable += exc.problems
+            result.errors += [] if exc.problems else [f"{dep.path}: {exc}"]
             continue
+        if not dep.partial:  # the 汇总表 would take the attachments
+            unusable += attachment_problems(dep)
         projects = dep.ordered_projects()
         refused = [p for p in projects if errors_by_file.get(Path(p.path)) and not force]
         for p in refused:
@@ -133,6 +138,10 @@ def build(
             result.forced.update((str(p.path), errors_by_file[Path(p.path)])
                                  for p in projects if errors_by_file.get(Path(p.path)))
         plans.append((dep, template, projects, refused))
+
+    if unusable:
+        loaded.problems.extend(unusable)
+        return result
 
     inputs: set[Path] = set()
     for dep, template, _, _ in plans:
@@ -147,7 +156,10 @@ def build(
         created = not os.path.lexists(outputs.folder)
         try:
             clean_leftovers(outputs.folder)
-            done = _build_department(dep, template, projects, refused, outputs, result, progress, done, total)
+            try:
+                done = _build_department(dep, template, projects, refused, outputs, result, progress, done, total)
+            except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
+                result.errors.append(str(exc))
             if pdf:
                 convert_department(outputs, workers=jobs, errors=result.errors)
             else:
@@ -297,13 +309,14 @@ def _build_selfeval_summary(dep, template, projects, keys, scores, outputs: Outp
 
 
 def _build_summary(dep, template, projects, keys, outputs: Outputs, result: BuildResult) -> None:
+    from .compose.attachments import attachments_digest, open_attachments
     from .compose.summary import SummaryError, summary_bytes, summary_file_name
 
-    attachments = []
-    for name in dep.model.attachments:
-        path = dep.path / name
-        attachments.append(path.read_bytes() if path.is_file() else b"missing:" + name.encode())
-    key = _hash("summary", *keys, *attachments)
+    attachments, problems = open_attachments(dep)
+    if problems:  # changed since the build began
+        result.errors.append(str(SummaryError(problems)))
+        return
+    key = _hash("summary", *keys, attachments_digest(attachments))
     file_name = summary_file_name(dep)
     if outputs.up_to_date(file_name, key):
         return

@@ -193,14 +193,17 @@ def test_summary_appends_attachments_with_their_styles(tmp_path):
     assert texts[-1] == "附件一：华漕镇两新组织名单"
     assert document.paragraphs[-1].style.name == "外来样式"
 
-    # a missing attachment is a clear error, not a crash
+    # a missing attachment is a clear error at its line of department.toml, not a crash
     (dep / "附件" / "名单.docx").unlink()
     r = run_cli("build", str(dep), "-o", str(out))
-    assert r.returncode == 2 and "附件“附件/名单.docx”不存在" in r.stderr and "Traceback" not in r.stderr
+    where = f"{dep / 'department.toml'}:1:16: 错误 PD009 "
+    assert r.returncode == 2 and "Traceback" not in r.stdout + r.stderr
+    assert where + "附件“附件/名单.docx”不能使用：附件不存在" in r.stdout
     # an unreadable one too
     (dep / "附件" / "名单.docx").write_text("这不是 Word 文件", "utf-8")
     r = run_cli("build", str(dep), "-o", str(out))
-    assert r.returncode == 2 and "不是可读的 Word" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stdout + r.stderr
+    assert where + "附件“附件/名单.docx”不能使用：不是 Word（.docx）文件：不是 zip 压缩包，或已损坏" in r.stdout
 
 
 @pytest.mark.parametrize("bad", ['template = "不存在的版式"'])
@@ -209,7 +212,8 @@ def test_unknown_template_is_a_clear_error(tmp_path, bad):
     text = (dep / "department.toml").read_text("utf-8").replace('template = "huacao-2022"', bad)
     (dep / "department.toml").write_text(text, "utf-8")
     r = run_cli("build", str(dep), "-o", str(tmp_path / "out"))
-    assert r.returncode == 2 and "找不到版式" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stdout + r.stderr
+    assert f"{dep / 'department.toml'}:11:12: 错误 PD008 找不到版式“不存在的版式”" in r.stdout
 
 
 def test_building_one_project_file_leaves_the_rest_of_out_alone(tmp_path):

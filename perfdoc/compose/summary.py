@@ -8,9 +8,8 @@ page.  docxcompose is used only for foreign Word files listed as
 
 from __future__ import annotations
 
-import zipfile
+import io
 from decimal import Decimal
-from pathlib import Path
 
 import docx
 from docx.document import Document
@@ -22,6 +21,8 @@ from ..render.document import new_document, render_bytes, to_bytes
 from ..render.docxml import append, cell, page_break, para, row, table
 from ..render.narrative import narrative_xml
 from ..render.template import Template
+from ..read import printable
+from .attachments import Attachment, open_attachments
 
 __all__ = ["SummaryError", "summary_figures", "summary_xml", "build_summary", "summary_bytes", "summary_file_name"]
 
@@ -29,7 +30,13 @@ _WIDTH = 9298  # text width of A4 with 2.3 cm margins, in twips
 
 
 class SummaryError(Exception):
-    """A problem that stops the 汇总表 (message in Chinese), e.g. an unreadable attachment."""
+    """A problem that stops the 汇总表, e.g. an unusable attachment: ``problems`` place it in
+    department.toml; ``str()`` says it all in Chinese."""
+
+    def __init__(self, message: str | list):
+        self.problems = [] if isinstance(message, str) else list(message)
+        super().__init__(message if isinstance(message, str) else "\n".join(
+            f"{p.file}:{p.line}:{p.col}: {p.message}" for p in self.problems))
 
 
 def summary_file_name(dep: DepartmentFolder) -> str:
@@ -101,9 +108,11 @@ def build_summary(
 ) -> Document:
     document = new_document(template.reference, page_numbers=template.variant.page_numbers)
     append(document, *summary_xml(dep, projects, template, index=index))
-    attachments = dep.model.attachments if dep.model else []
-    if attachments:
-        document = _append_attachments(document, dep.path, attachments)
+    if dep.model is not None and dep.model.attachments:
+        attachments, problems = open_attachments(dep)
+        if problems:
+            raise SummaryError(problems)
+        document = _append_attachments(document, attachments)
     return document
 
 
@@ -117,20 +126,16 @@ def summary_bytes(dep: DepartmentFolder, projects: list[ProjectFile], template: 
                         page_numbers=template.variant.page_numbers)
 
 
-def _append_attachments(document: Document, folder: Path, attachments: list[str]) -> Document:
+def _append_attachments(document: Document, attachments: list[Attachment]) -> Document:
+    """Append each (checked) attachment from a new page, with its own styles."""
     from docxcompose.composer import Composer
 
     composer = Composer(document)
-    for name in attachments:
-        path = (folder / name)
-        if not path.is_file():
-            raise SummaryError(f"{folder / 'department.toml'}：附件“{name}”不存在")
-        try:
-            with zipfile.ZipFile(path) as z:
-                z.getinfo("word/document.xml")
-            foreign = docx.Document(str(path))
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise SummaryError(f"{folder / 'department.toml'}：附件“{name}”不是可读的 Word（.docx）文件（{exc}）") from None
+    for attachment in attachments:
+        foreign = docx.Document(io.BytesIO(attachment.package.data))
         append(composer.doc, page_break())
-        composer.append(foreign)
+        try:
+            composer.append(foreign)
+        except Exception:  # noqa: BLE001 - docxcompose raises many kinds on documents it cannot merge
+            raise SummaryError(f"附件“{printable(attachment.name, 80)}”无法合并到汇总表中（请在 Word 中打开后另存为 .docx 再试）") from None
     return composer.doc

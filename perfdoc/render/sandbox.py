@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -277,8 +278,22 @@ class TextEnvironment:
         return sorted(p.stem for p in self.folder.iterdir() if p.suffix == ".j2")
 
     def compile(self, name: str) -> None:
-        """Parse texts/<name>.j2 (raises TextProblem for a syntax error, at its line)."""
+        """Parse texts/<name>.j2 and look for what the sandbox would refuse anyway (an internal
+        attribute such as ``__init__``), so that a bad text is reported before anything is built.
+        Raises TextProblem at the line."""
         self._template(name)
+        path = self.folder / f"{name}.j2"
+        source, filename, _ = self._env.loader.get_source(self._env, f"{name}.j2")
+        for node in self._env.parse(source, f"{name}.j2", filename).find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+            if isinstance(node, nodes.Getattr):
+                attribute = node.attr
+            elif isinstance(node, nodes.Getitem):
+                attribute = node.arg.value if isinstance(node.arg, nodes.Const) else None
+            else:
+                attribute = node.args[0].value if node.name == "attr" and node.args and isinstance(
+                    node.args[0], nodes.Const) else None
+            if isinstance(attribute, str) and attribute.startswith("_"):
+                raise TextProblem(path, node.lineno, f"文字模板有误：不允许访问“{_short(attribute)}”（内部属性）")
 
     def _template(self, name: str) -> jinja2.Template:
         path = self.folder / f"{name}.j2"

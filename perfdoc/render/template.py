@@ -10,7 +10,7 @@ A template folder may come from anyone, so nothing in it is trusted: the texts
 run in a sandbox (:mod:`.sandbox`), reference.docx is opened through
 :mod:`perfdoc.read.package` (no zip bomb, no entities, a real Word document),
 variant.toml is checked like a project file (:mod:`.variant`).  Every fault is a
-problem at its file and line (code PD007, bad-template); :class:`TemplateError`
+problem at its file and line (code PD008, bad-template); :class:`TemplateError`
 carries them all.
 """
 
@@ -35,7 +35,7 @@ _MAX_VARIANT_BYTES = 1024 * 1024
 
 
 def template_problem(file: Path, line: int, col: int, message: str) -> Problem:
-    return Problem(Path(file), line, col, "PD007", message, Severity.ERROR, "bad-template", fatal=True)
+    return Problem(Path(file), line, col, "PD008", message, Severity.ERROR, "bad-template", fatal=True)
 
 
 class TemplateError(Exception):
