@@ -149,7 +149,7 @@ def read_variant(path: Path, raw: bytes | None) -> tuple[Variant | None, list[Pr
     """The settings of variant.toml (``raw``: its bytes, None when the folder has none).
 
     Problems are errors at their own line: the codes and messages of project files
-    (PD001 syntax, PD002 value, PD004 unknown key, PD005 unreadable) become PD007
+    (PD001 syntax, PD002 value, PD004 unknown key, PD005 unreadable) become PD008
     (bad-template), since a template that is not right is not used at all.
     """
     if raw is None:
@@ -158,7 +158,7 @@ def read_variant(path: Path, raw: bytes | None) -> tuple[Variant | None, list[Pr
 
     found: list[Problem] = []
     _, model = load_bytes(path, raw, VariantFile, found)
-    problems = [Problem(p.file, p.line, p.col, "PD007", f"版式设置有误：{p.message}", Severity.ERROR, "bad-template",
+    problems = [Problem(p.file, p.line, p.col, "PD008", f"版式设置有误：{p.message}", Severity.ERROR, "bad-template",
                         fatal=True) for p in sorted(found)]
     if model is None or problems:
         return None, problems
