@@ -350,10 +350,14 @@ def test_unreadable_file_message_is_chinese(tmp_path, monkeypatch):
     path = tmp_path / "项目.toml"
     path.write_text(VALID.read_text("utf-8"), "utf-8")
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(name, *args, **kwargs):  # the loader opens with os.open (non-blocking, size-capped)
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     result = load_paths([path])
     [p] = result.problems
     assert p.code == "PD005"

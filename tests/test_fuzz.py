@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import os
 import re
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -380,17 +381,21 @@ _AMOUNT_TEXTS = st.builds(  # sentences PD104 compares with [funding]
 )
 _DATE_TEXTS = st.builds(  # 时效 targets PD204 reads a date from
     lambda y, m, d, tail: f"{y}年{m}月{d}{tail}",
-    st.one_of(st.integers(0, 9999), st.from_regex(r"\d{4}", fullmatch=True)),
+    st.one_of(st.integers(0, 9999), st.from_regex(r"[0-9]{4}", fullmatch=True)),
     st.integers(0, 99), st.sampled_from(["", "1日", "30日", "31日", "99日"]), st.sampled_from(["前", "前完成", "底前", ""]),
 )
 _TEXTS = st.one_of(
-    st.text(max_size=40).filter(lambda s: not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufffe\uffff]", s)),
+    # without what Text refuses: control characters (C0, C1), bidi overrides and isolates
+    st.text(max_size=40).filter(
+        lambda s: not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]", s)),
     _AMOUNT_TEXTS,
     st.sampled_from(["", "  ", "完成年度工作任务。", "预算为102万", "经测算，预算资金29万元。", "XX", "某某单位", "待填",
                      "1.第一项\n2.第二项", "从2026年1月至2026年12月。", "{{ name }}", "*"]),
 )
 _TARGETS = st.one_of(
-    _TEXTS,
+    # a target's digits are ASCII (１２３, ١٢٣ are refused), thousands separators where they belong
+    _TEXTS.filter(lambda s: not any(ch.isdecimal() and not "0" <= ch <= "9" for ch in s)
+                  and not re.search(r"[0-9][,，]", s)),
     _DATE_TEXTS,
     st.builds(lambda op, n, u: f"{op}{n}{u}",
               st.sampled_from(["", "≥", "<=", "=", "＞", "≤", ">"]),
@@ -413,7 +418,8 @@ def valid_shaped_documents(draw):
     year = draw(st.one_of(st.just(2026), _YEARS))
     doc = {
         "project": {
-            "name": draw(_TEXTS.filter(lambda s: s.strip())),
+            "name": draw(_TEXTS.filter(lambda s: any(ch.isprintable() and not ch.isspace()
+                                                     and unicodedata.category(ch) != "Cf" for ch in s))),
             "year": year,
             "category": draw(_TEXTS),
             "implementer": draw(_TEXTS),

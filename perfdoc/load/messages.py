@@ -2,44 +2,73 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 import typing
 
 from pydantic import BaseModel
 
+from ..model.shown import clip
+
 __all__ = ["toml_message", "validation_message", "field_label", "dotted_path", "nested_model", "unknown_key_message"]
 
-_TOML = [
-    ("Expected '=' after a key", "键后面缺少“=”"),
-    ("Invalid value", "值无法识别（文字需加引号，如 name = \"项目名称\"）"),
-    ("Unclosed array", "数组缺少右方括号“]”"),
-    ("Unclosed inline table", "内联表缺少右花括号“}”"),
-    ("Cannot overwrite a value", "同一个键重复定义"),
-    ("Cannot declare", "同一个表重复定义"),
-    ("Cannot mutate immutable namespace", "同一个键重复定义"),
-    ("Invalid statement", "无法识别的语句"),
-    ("Unterminated string", "字符串缺少结束引号"),
-    ("Illegal character", "字符串中含有不允许的控制字符"),
-    ("Invalid date or datetime", "日期或时间格式错误（应写作 2026-01-01）"),
-    ("Invalid initial character for a key part", "键名无法识别（含有非法字符？键名请用英文，如 name）"),
-    ("Expected ']' at the end of a table declaration", "表头缺少右方括号“]”"),
-    ("Expected ']]' at the end of an array declaration", "表数组头缺少“]]”"),
-    ("Expected newline or end of document after a statement", "一行只能写一个键值对（值后面多了内容）"),
-    ("Unescaped '\\' in a string", "字符串中的反斜杠“\\”需写作“\\\\”"),
-    ("Unescaped", "字符串中含有未转义的字符"),
-    ("Invalid hex value", "转义序列无效"),
-    ("Escaped character not allowed", "转义序列无效"),
-    ("Unclosed", "括号或引号没有闭合"),
-    ("Invalid", "语法错误"),
-]
+# Every message tomli raises (tomli/_parser.py), most specific first.  A message that names
+# something (a key, a character) has it after the English prefix; ``{0}`` is that, made
+# readable by ``_named``.
+_TOML: list[tuple[re.Pattern, str]] = [(re.compile(pattern), chinese) for pattern, chinese in [
+    (r"Expected '=' after a key", "键后面缺少“=”"),
+    (r"Invalid value", "值无法识别（文字需加引号，如 name = \"项目名称\"）"),
+    (r"Unclosed array", "数组缺少右方括号“]”"),
+    (r"Unclosed inline table", "内联表缺少右花括号“}”"),
+    (r"Cannot overwrite a value", "同一个键重复定义（或给已有的值再次赋值）"),
+    (r"Cannot declare (.+) twice", "表重复定义：[{0}] 写了两次（同一个表头只能写一次）"),
+    (r"Cannot mutate immutable namespace (.+)", "{0} 是内联表或数组，写完后不能再添加键"),
+    (r"Cannot redefine namespace (.+)", "用点号写的键与已有的表 [{0}] 重复"),
+    (r"Duplicate inline table key (.+)", "内联表中的键“{0}”重复"),
+    (r"Invalid statement", "无法识别的语句"),
+    (r"Unterminated string", "字符串缺少结束引号"),
+    (r"Illegal character (.+)", "字符串中含有不允许的字符 {0}（控制字符请删除；换行请用三个引号的多行文字）"),
+    (r"Found invalid character (.+)", "含有不允许的字符 {0}（注释和字符串中不能有控制字符）"),
+    (r"Invalid date or datetime", "日期或时间格式错误或不存在（应写作 2026-01-01）"),
+    (r"Invalid initial character for a key part", "键名无法识别（含有非法字符？键名请用英文，如 name）"),
+    (r"Expected '\]' at the end of a table declaration", "表头缺少右方括号“]”"),
+    (r"Expected '\]\]' at the end of an array declaration", "表数组头缺少“]]”"),
+    (r"Expected newline or end of document after a statement", "一行只能写一个键值对（值后面多了内容）"),
+    (r"Expected \"'''\"", "多行文字缺少结束的三个单引号"),
+    (r"Expected \"'\"", "字符串缺少结束的单引号"),
+    (r"Expected (.+)", "缺少“{0}”"),
+    (r"Unescaped '\\' in a string", "字符串中的反斜杠“\\”需写作“\\\\”"),
+    (r"Invalid hex value", "转义序列（\\u 或 \\U）后面的十六进制数字无效"),
+    (r"Escaped character is not a Unicode scalar value", "转义序列表示的不是有效的 Unicode 字符"),
+    (r"Escaped character", "转义序列无效"),
+    (r"Unescaped", "字符串中含有未转义的字符"),
+    (r"Unclosed", "括号或引号没有闭合"),
+]]
+
+
+def _named(text: str) -> str:
+    """What a tomli message names, readable: ``('a', 'b')`` → ``a.b``, ``'\\x1b'`` → ``U+001B``."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return clip(text)
+    if isinstance(value, tuple):
+        return clip(".".join(str(part) for part in value))
+    if isinstance(value, str) and len(value) == 1 and (not value.isprintable() or value.isspace()):
+        return f"U+{ord(value):04X}"
+    return clip(str(value))
 
 
 def toml_message(msg: str) -> str:
-    for needle, chinese in _TOML:
-        if needle in msg:
-            return f"TOML 语法错误：{chinese}"
-    return f"TOML 语法错误（{msg}）"
+    """tomli's English message in Chinese; never the English itself."""
+    for pattern, chinese in _TOML:
+        m = pattern.match(msg)
+        if m and m.groups():
+            return "TOML 语法错误：" + chinese.format(*(_named(group) for group in m.groups()))
+        if m:
+            return "TOML 语法错误：" + chinese
+    return "TOML 语法错误：无法识别的内容"
 
 
 def nested_model(annotation) -> type[BaseModel] | None:
@@ -69,8 +98,8 @@ def unknown_key_message(model: type[BaseModel], loc: tuple, key: str) -> str:
     if not close:  # case slips: NAME, Name
         close = [k for k in known if k.lower() == key.lower()][:1]
     if close:
-        return f"未知的键“{key}”，是不是 {close[0]}？"
-    return f"未知的键“{key}”（{_table_name(loc)} 中可用的键：{'、'.join(known)}）"
+        return f"未知的键“{clip(key)}”，是不是 {close[0]}？"
+    return f"未知的键“{clip(key)}”（{_table_name(loc)} 中可用的键：{'、'.join(known)}）"
 
 
 def dotted_path(loc: tuple) -> str:
@@ -145,9 +174,9 @@ def _show(value) -> str:
     if isinstance(value, bool):
         return "布尔值 " + ("true" if value else "false")
     if isinstance(value, str):
-        return f"“{value[:40]}”"
+        return f"“{clip(value, 40)}”"
     if isinstance(value, dict):
         return "表"
     if isinstance(value, list):
         return "数组"
-    return str(value)[:40]
+    return clip(value, 40)

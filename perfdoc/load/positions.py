@@ -6,6 +6,12 @@ of valid TOML (it runs after the parser accepted the text): table headers,
 array-of-tables (counted, so ``("indicators", 3, "target")`` finds the fourth
 ``[[indicators]]`` block), dotted keys, keys inside one-line inline tables,
 and it skips multi-line strings and arrays.
+
+It runs in time linear in the text, whatever the text: a key of thousands of
+dotted parts records only its first ``MAX_RECORDED`` levels (no table of
+perfdoc's is deeper), and :func:`scan_keys` also tells where the key with the
+most parts is, so that the loader can refuse such a key at its own line before
+the TOML parser spends quadratic time on it.
 """
 
 from __future__ import annotations
@@ -13,10 +19,26 @@ from __future__ import annotations
 import re
 
 from ..model.source import Positions
+from .reader import split_lines
 
-__all__ = ["Positions", "scan"]
+__all__ = ["Positions", "scan", "scan_keys", "Deepest", "MAX_RECORDED"]
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+#: Levels of a dotted key or header recorded; perfdoc's deepest key has 4 (evaluation.funding.total.initial).
+MAX_RECORDED = 12
+
+
+class Deepest:
+    """The key (or table header) with the most dotted parts seen: its part count, line and column."""
+
+    def __init__(self):
+        self.parts = 0
+        self.line = 1
+        self.col = 1
+
+    def see(self, parts: list[str], lineno: int, col: int) -> None:
+        if len(parts) > self.parts:
+            self.parts, self.line, self.col = len(parts), lineno, col
 
 
 def _parse_key(text: str, pos: int) -> tuple[list[str], int] | None:
@@ -34,9 +56,8 @@ def _parse_key(text: str, pos: int) -> tuple[list[str], int] | None:
             buf = []
             while end < n and text[end] != '"':
                 if text[end] == "\\" and end + 1 < n:
-                    esc = text[end + 1]
-                    buf.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(esc, esc))
-                    end += 2
+                    char, end = _escape(text, end)
+                    buf.append(char)
                     continue
                 buf.append(text[end])
                 end += 1
@@ -60,6 +81,22 @@ def _parse_key(text: str, pos: int) -> tuple[list[str], int] | None:
             pos += 1
             continue
         return parts, pos
+
+
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
+
+
+def _escape(text: str, pos: int) -> tuple[str, int]:
+    """The character of the escape sequence at ``text[pos]`` (a backslash) and the position after it."""
+    esc = text[pos + 1]
+    size = {"u": 4, "U": 8}.get(esc)
+    if size:
+        digits = text[pos + 2 : pos + 2 + size]
+        if len(digits) == size and all(c in "0123456789abcdefABCDEF" for c in digits):
+            code = int(digits, 16)
+            if code <= 0x10FFFF:
+                return chr(code), pos + 2 + size
+    return _ESCAPES.get(esc, esc), pos + 2
 
 
 def _string_end(line: str, i: int) -> int:
@@ -104,9 +141,18 @@ def _skip_value(text: str, pos: int, depth: int, in_ml: str | None):
 
 
 def scan(source: str) -> Positions:
+    return scan_keys(source)[0]
+
+
+def scan_keys(source: str) -> tuple[Positions, Deepest]:
+    """Positions of the keys of ``source``, and where its deepest dotted key is.
+
+    Never raises, also on text that is not valid TOML (the loader scans before parsing).
+    """
     # TOML lines end at \n only; str.splitlines() would also split at U+2028, U+0085…
-    lines = [line.removesuffix("\r") for line in source.split("\n")]
+    lines = split_lines(source)
     positions = Positions(lines)
+    deepest = Deepest()
     keys = positions.keys
     counts: dict[tuple, int] = {}  # array-of-tables path -> number of elements so far
     current: tuple = ()
@@ -116,7 +162,7 @@ def scan(source: str) -> Positions:
     def resolve(parts: list[str]) -> tuple:
         """Insert the current index after every array-of-tables prefix."""
         out: list = []
-        for part in parts:
+        for part in parts[:MAX_RECORDED]:
             out.append(part)
             key = tuple(out)
             if key in counts:
@@ -139,7 +185,8 @@ def scan(source: str) -> Positions:
         if stripped.startswith("[["):
             parsed = _parse_key(line, indent + 2)
             if parsed:
-                parts = parsed[0]
+                deepest.see(parsed[0], lineno, indent + 1)
+                parts = parsed[0][:MAX_RECORDED]
                 parent = resolve(parts[:-1])
                 array_path = parent + (parts[-1],)
                 counts[array_path] = counts.get(array_path, 0) + 1
@@ -155,10 +202,12 @@ def scan(source: str) -> Positions:
         if stripped.startswith("["):
             parsed = _parse_key(line, indent + 1)
             if parsed:
-                current = resolve(parsed[0])
+                deepest.see(parsed[0], lineno, indent + 1)
+                parts = parsed[0][:MAX_RECORDED]
+                current = resolve(parts)
                 keys.setdefault(current, (lineno, indent + 1, indent + 1))
-                for i in range(1, len(parsed[0])):  # tables made implicitly by this header
-                    keys.setdefault(resolve(parsed[0][:i]), (lineno, indent + 1, indent + 1))
+                for i in range(1, len(parts)):  # tables made implicitly by this header
+                    keys.setdefault(resolve(parts[:i]), (lineno, indent + 1, indent + 1))
             continue
         parsed = _parse_key(line, indent)
         if not parsed:
@@ -166,6 +215,8 @@ def scan(source: str) -> Positions:
         parts, pos = parsed
         if pos >= len(line) or line[pos] != "=":
             continue
+        deepest.see(parts, lineno, indent + 1)
+        parts = parts[:MAX_RECORDED]
         value_pos = pos + 1
         while value_pos < len(line) and line[value_pos] in " \t":
             value_pos += 1
@@ -181,12 +232,13 @@ def scan(source: str) -> Positions:
                 array = scanner
             continue
         if rest.startswith("{"):
-            _scan_inline_table(line, value_pos + 1, path, lineno, keys)
+            _scan_inline_table(line, value_pos + 1, path, lineno, keys, deepest)
         depth, in_ml = _skip_value(line, value_pos, 0, None)
-    return positions
+    return positions, deepest
 
 
-def _scan_inline_table(line: str, pos: int, path: tuple, lineno: int, keys: dict) -> None:
+def _scan_inline_table(line: str, pos: int, path: tuple, lineno: int, keys: dict,
+                       deepest: Deepest | None = None) -> None:
     """Record ``key = value`` pairs of a one-line inline table ``{ a = 1, b = 2 }``."""
     n = len(line)
     while pos < n:
@@ -202,7 +254,10 @@ def _scan_inline_table(line: str, pos: int, path: tuple, lineno: int, keys: dict
         value_pos = end + 1
         while value_pos < n and line[value_pos] in " \t":
             value_pos += 1
-        keys[path + tuple(parts)] = (lineno, start + 1, value_pos + 1)
+        if deepest is not None:
+            deepest.see(parts, lineno, start + 1)
+        if len(path) + len(parts) <= MAX_RECORDED:
+            keys[path + tuple(parts)] = (lineno, start + 1, value_pos + 1)
         # skip the value up to the next comma at depth 0
         depth = 0
         i = value_pos

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated
 
@@ -16,13 +17,19 @@ from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .money import Money, MoneyError
-from .target import Target
+from .numbers import MAX_DIGITS, PLAIN_NUMBER, decimal_places, digit_span, digit_words, foreign_digit
+from .shown import clip
+from .target import Target, misgrouped
 
 __all__ = ["Text", "PlanDate", "MoneyField", "TargetField", "Score", "MAX_TEXT"]
 
 #: Longest text accepted in one field (characters); longer is a paste accident.
 MAX_TEXT = 20000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufffe\uffff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+#: Bidirectional embeddings, overrides and isolates: they make text show in another order than it is.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+#: Characters that show nothing although they are not white space (Hangul fillers, braille blank).
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def _error(message: str) -> PydanticCustomError:
@@ -32,15 +39,22 @@ def _error(message: str) -> PydanticCustomError:
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise _error(f"应为文字（带引号的字符串），而不是{_describe(value)}")
+    if len(value) > MAX_TEXT:
+        raise _error(f"文字过长：{len(value)} 个字符，超过上限 {MAX_TEXT}")
     bad = _CONTROL.search(value)
     if bad:
         raise _error(f"文字中含有控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），请删除")
-    if len(value) > MAX_TEXT:
-        raise _error(f"文字过长：{len(value)} 个字符，超过上限 {MAX_TEXT}")
+    bad = _BIDI.search(value)
+    if bad:
+        raise _error(f"文字中含有双向文字控制符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），"
+                     f"它使文字显示的顺序与实际不同，请删除")
+    value = unicodedata.normalize("NFC", value)
+    if value and all(ch.isspace() or ch in _BLANK or unicodedata.category(ch) == "Cf" for ch in value):
+        return ""  # only zero-width or other invisible characters: as good as empty
     return value
 
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
+_DATE = re.compile(r"^\s*([0-9]{4})\s*[-./年]\s*([0-9]{1,2})\s*[-./月]\s*([0-9]{1,2})\s*日?\s*$")
 
 
 def _date(value: object) -> dt.date:
@@ -55,7 +69,10 @@ def _date(value: object) -> dt.date:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 raise _error(f"日期“{value}”不存在") from None
-        raise _error(f"“{value[:40]}”不是日期，应写作 2026-01-01")
+        digit = foreign_digit(value)
+        if digit:
+            raise _error(f"日期“{clip(value, 40)}”中有{digit_words(digit)}，请用半角数字 0-9 书写，如 2026-01-01")
+        raise _error(f"“{clip(value, 40)}”不是日期，应写作 2026-01-01")
     raise _error(f"应为日期（如 2026-01-01），而不是{_describe(value)}")
 
 
@@ -73,33 +90,50 @@ def _target(value: object) -> Target:
     if isinstance(value, (int, Decimal, float)):
         value = str(value)
     text = _text(value)
-    return Target.parse(text)
+    digit = foreign_digit(text)
+    if digit:
+        raise _error(f"指标值“{clip(text, 40)}”中有{digit_words(digit)}，请用半角数字 0-9 书写")
+    target = Target.parse(text)
+    if target.number is not None and (not target.number.is_finite() or digit_span(target.number) > MAX_DIGITS):
+        raise _error(f"指标值“{clip(text, 40)}”中的数字位数过多（最多 {MAX_DIGITS} 位）")
+    grouped = misgrouped(text) if target.kind != "quantitative" else None
+    if grouped:
+        raise _error(f"指标值“{clip(text, 40)}”中“{clip(grouped, 40)}”的千位分隔符“,”位置不对（应每三位一个，如 1,000）")
+    return target
 
 
 def _score(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, float, str)):
         raise _error(f"应为数字，而不是{_describe(value)}")
-    try:
-        number = Decimal(str(value).strip())
-    except Exception:
-        raise _error(f"“{value}”不是数字") from None
+    if isinstance(value, str):
+        text = value.strip()
+        digit = foreign_digit(text)
+        if digit:
+            raise _error(f"“{clip(value, 40)}”中有{digit_words(digit)}，请用半角数字 0-9 书写")
+        if not PLAIN_NUMBER.fullmatch(text):
+            raise _error(f"“{clip(value, 40)}”不是数字")
+        number = Decimal(text)
+    else:
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite() or number < 0 or number > 100:
-        raise _error(f"分值应在 0 到 100 之间，而不是 {value}")
-    return number
+        raise _error(f"分值应在 0 到 100 之间，而不是 {clip(value, 40)}")
+    if decimal_places(number) > 2:
+        raise _error(f"分值最多两位小数（表上印两位），而不是 {clip(value, 40)}")
+    return number.copy_abs() if number.is_zero() else number
 
 
 def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "布尔值"
     if isinstance(value, (int, float, Decimal)):
-        return f"数字 {value}"
+        return f"数字 {clip(value, 40)}"
     if isinstance(value, dict):
         return "表（table）"
     if isinstance(value, list):
         return "数组"
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return f"日期/时间 {value}"
-    return type(value).__name__
+    return "其他类型的值"
 
 
 Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string"})]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Target", "OPERATORS", "COUNT_UNITS", "QUALITATIVE_WORDS"]
+__all__ = ["Target", "OPERATORS", "COUNT_UNITS", "QUALITATIVE_WORDS", "misgrouped"]
 
 #: Spellings accepted for each operator, mapped to the printed form.
 OPERATORS = {
@@ -27,13 +27,38 @@ OPERATORS = {
     "<": "<", "＜": "<",
 }
 _OP_ALT = "|".join(sorted((re.escape(k) for k in OPERATORS), key=len, reverse=True))
-_QUANT = re.compile(
-    rf"""^\s*(?P<op>{_OP_ALT})?\s*
-        (?P<cur>[¥￥])?\s*
-        (?P<num>[+-]?(?:\d{{1,3}}(?:[,，]\s?\d{{3}})+|\d+)(?:\.\d+)?)\s*
-        (?:[(（]\s*(?P<punit>[^()（）\d]{{0,12}}?)\s*[)）]|(?P<unit>[^\s()（）\d][^()（）\d]{{0,11}}?))?\s*$""",
-    re.VERBOSE,
-)
+_NUM_STRICT = r"[+-]?(?:[0-9]{1,3}(?:[,，]\s?[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+_NUM_LOOSE = r"[+-]?[0-9](?:[0-9]|[,，]\s?)*(?:\.[0-9]+)?"  # thousands separators anywhere
+
+
+def _quantity(number: str) -> re.Pattern:
+    """operator, currency sign, ``number``, unit: the whole of a quantitative target (digits are ASCII).
+
+    White space is matched possessively (``\\s*+``): what follows it cannot start with a space,
+    and without it a long run of spaces takes quadratic time to fail.
+    """
+    return re.compile(
+        rf"""^\s*+(?P<op>{_OP_ALT})?\s*+
+            (?P<cur>[¥￥])?\s*+
+            (?P<num>{number})\s*+
+            (?:[(（]\s*(?P<punit>[^()（）0-9]{{0,12}}?)\s*[)）]|(?P<unit>[^\s()（）0-9][^()（）0-9]{{0,11}}?))?\s*$""",
+        re.VERBOSE,
+    )
+
+
+_QUANT = _quantity(_NUM_STRICT)
+_QUANT_LOOSE = _quantity(_NUM_LOOSE)
+
+
+def misgrouped(text: str) -> str | None:
+    """The number of a target written as a quantity but with thousands separators out of place
+    (``≥1,2,3人``), else None."""
+    if _QUANT.match(text):
+        return None
+    m = _QUANT_LOOSE.match(text)
+    if m and re.search(r"[,，]", m["num"]):
+        return m["num"].strip()
+    return None
 
 #: Units that count things: wrong on a rate (…率) or a qualitative indicator.
 COUNT_UNITS = frozenset(
@@ -77,7 +102,7 @@ class Target:
                 unit = "元"
             op = OPERATORS[m["op"]] if m["op"] else None
             return cls(raw, "quantitative", op, number, unit)
-        if not re.search(r"\d", text) and len(text) <= 6 and not re.search(r"[，,。；;\s]", text):
+        if not re.search(r"[0-9]", text) and len(text) <= 6 and not re.search(r"[，,。；;\s]", text):
             return cls(raw, "qualitative")
         return cls(raw, "phrase")
 
