@@ -30,8 +30,10 @@ def test_huacao_is_clean_but_for_its_missing_narrative():
 
 def test_songjiang_has_no_errors_only_vague_quality_targets():
     problems = _codes("2022-songjiang")
-    assert Counter(p.code for p in problems) == Counter({"PD502": 2})
-    assert {p.file.name for p in problems} == {"业务培训.toml", "宣传与推广.toml"}
+    # and the 疫情防控 narrative's 文件依据 “根据市委、区委相关会议精神。” names no document (PD505)
+    assert Counter(p.code for p in problems) == Counter({"PD502": 2, "PD505": 1})
+    assert {p.file.name for p in problems if p.code == "PD502"} == {"业务培训.toml", "宣传与推广.toml"}
+    assert [(p.file.name, p.line) for p in problems if p.code == "PD505"] == [("疫情防控.toml", 67)]
 
 
 def test_hongqiao_faults_of_the_seed():

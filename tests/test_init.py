@@ -39,10 +39,11 @@ def test_init_writes_a_commented_department_and_its_schema(tmp_path):
     lines = text.splitlines()
     assert lines[0] == "#:schema ./department.schema.json"
     schema = json.loads((folder / "department.schema.json").read_text("utf-8"))
-    assert set(schema["properties"]) == {"order", "attachments", "department", "layout"}
+    assert set(schema["properties"]) == {"order", "attachments", "department", "layout", "check"}
     # every key of department.toml is in the file, each with a Chinese comment
     keys = [re.match(r"^#? ?([a-z_]+) = ", ln).group(1) for ln in _key_lines(text)]
-    assert keys == ["order", "attachments", "name", "authority", "year", "budget_units", "template", "unit"]
+    assert keys == ["order", "attachments", "name", "authority", "year", "budget_units", "template", "unit",
+                    "profile", "ignore", "severity"]
     for line in _key_lines(text):
         comment = line.split("  # ", 1)[1]
         assert re.search(r"[\u4e00-\u9fff]", comment), line

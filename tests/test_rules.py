@@ -12,6 +12,7 @@ lines it must report::
     append = '''...'''                       # added after the (edited) text, from a new line
     # project = '''...'''                    # instead of the base text
     department_year = 2025                   # year in department.toml (default: _department.toml)
+    profile = "central-101"                  # [check] profile in department.toml (default: shanghai)
     # department = false                     # load the project alone, without department.toml
     lines = [18]                             # lines where the rule reports (failing cases)
     # xfail = "why"                          # a known bug in the rule: the case states what is right
@@ -52,7 +53,8 @@ class RuleMismatch(AssertionError):
     """
 
 
-CASE_KEYS = {"name", "pass", "replace", "append", "project", "department_year", "department", "lines", "xfail"}
+CASE_KEYS = {"name", "pass", "replace", "append", "project", "department_year", "department", "profile", "lines",
+             "xfail"}
 
 
 def _case_files() -> dict[str, Path]:
@@ -103,6 +105,8 @@ def department_text(case: dict) -> str:
     if "department_year" in case:
         text, n = re.subn(r"(?m)^year = \d+$", f"year = {int(case['department_year'])}", text)
         assert n == 1
+    if "profile" in case:
+        text += f'\n[check]\nprofile = "{case["profile"]}"\n'
     return text
 
 

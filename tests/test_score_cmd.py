@@ -96,8 +96,9 @@ def test_json_has_stable_keys_and_string_decimals(tmp_path):
     assert doc["problems"] == []
     assert doc["summary"] == {"projects": 1, "evaluated": 1, "scored": 1, "errors": 0}
     (p,) = doc["projects"]
-    assert set(p) == {"file", "key", "name", "year", "budget", "indicators", "indicator_total", "total", "grade",
-                      "stated_total", "stated_grade", "stated_agrees"}
+    assert set(p) == {"file", "key", "profile", "method", "name", "year", "budget", "indicators", "indicator_total",
+                      "total", "grade", "stated_total", "stated_grade", "stated_agrees"}
+    assert (p["profile"], p["method"]) == ("shanghai", "财预〔2020〕10号")
     assert set(p["budget"]) == {"unit", "rows", "weight", "rate", "score"}
     assert p["budget"] == {
         "unit": "元",

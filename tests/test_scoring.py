@@ -217,10 +217,11 @@ def test_seed_stated_score_differs_from_the_rule(seed):
 
 def test_seed_faults_are_reported_and_nothing_spurious(seed):
     problems = [p for p in check_departments([seed]) if p.code.startswith("PD6")]
-    # four scores below their weight without a 偏差原因 in the seed; nothing else of the self-evaluation
+    # four scores below their weight without a 偏差原因 in the seed, and one actual twice its target
+    # (≥2.00(次), 4.00(次)) without one (10号's 偏离度, a warning); nothing else of the self-evaluation
     assert sorted((p.file.stem, p.code) for p in problems) == sorted([
         ("社区党群服务中心工作", "PD603"), ("社区党群服务中心工作", "PD603"),
-        ("两新党建工作", "PD603"), ("两新党建工作", "PD603")])
+        ("两新党建工作", "PD603"), ("两新党建工作", "PD603"), ("两新党建工作", "PD609")])
     others = sorted((p.file.stem, p.code) for p in check_departments([seed]) if not p.code.startswith("PD6"))
     # and the seed's other faults: a 三级指标 twice, a cost indicator with ≥; the seed carries no
     # 经费说明, so its five written sections are reported empty (PD503) for each project
@@ -245,7 +246,7 @@ def test_seed_reproduced_by_the_score_command():
         first = p["budget"]["rows"][0]
         assert first["label"] == "年度资金总额"
         assert first["executed"] == f"{wan(expected['rows'][0][3]).yuan:.2f}"
-    assert [x["code"] for x in doc["problems"]] == ["PD603"] * 4
+    assert [x["code"] for x in doc["problems"]] == ["PD609", "PD603", "PD603", "PD603", "PD603"]
     assert doc["summary"] == {"projects": 2, "evaluated": 2, "scored": 2, "errors": 4}
 
 

@@ -1,26 +1,92 @@
-"""Check: the rules a reviewer applies, run over loaded projects."""
+"""Check: the rules a reviewer applies, run over loaded projects.
+
+Each department's ``[check]`` settings (check/settings.py) choose the profile
+the rules read, the codes not run and the levels changed; comments
+``# perfdoc: ignore PD401 原因`` (check/suppress.py) silence a finding on
+their line.  ``run_checks`` returns the problems and the silenced findings;
+``check_departments`` only the problems.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Iterable
 
 from ..model import DepartmentFolder, Problem
 from . import rules as _rules  # noqa: F401  (registers the rules)
 from .base import RULES, Context, Finding, Rule, rule_by_code
+from .profiles import profile_of
+from .settings import rule_codes, settings_of
+from .suppress import Suppression, suppressions
 
-__all__ = ["check_departments", "RULES", "Rule", "Finding", "Context", "rule_by_code"]
+__all__ = ["check_departments", "run_checks", "CheckResult", "Suppressed",
+           "RULES", "Rule", "Finding", "Context", "rule_by_code", "profile_of"]
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    problem: Problem
+    reason: str  # what the comment says
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+
+
+def _order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (str(p.file), p.line, p.col, p.code))
+
+
+def _silence(problems: list[Problem], marks: dict[Path, list[Suppression]], result: CheckResult) -> None:
+    for p in problems:
+        mark = next((s for s in marks.get(Path(p.file), []) if p.code in s.codes and s.covers(p.line)), None)
+        if mark is None:
+            result.problems.append(p)
+        else:
+            result.suppressed.append(Suppressed(p, mark.reason))
+
+
+def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = ()) -> CheckResult:
+    """Every fault in every project and department.toml, in file and line order, and the silenced ones.
+
+    ``ignore``: codes not run anywhere (``--ignore``), beside each department's own ``[check] ignore``.
+    """
+    ignored = set(ignore)
+    rules = [rule() for rule in sorted(RULES, key=lambda r: r.code) if rule.code not in ignored]
+    known = set(rule_codes())
+    result = CheckResult()
+    reported: set[Path] = set()  # files whose settings and comments were reported (named twice: once)
+    for dep in departments:
+        settings = settings_of(dep)
+        active = [rule for rule in rules if rule.code not in settings.ignore]
+        found: list[Problem] = []
+        marks: dict[Path, list[Suppression]] = {}
+        for source in [dep.source] * (dep.model is not None) + [p.source for p in dep.projects]:
+            if source is None:
+                continue
+            path = Path(source.path)
+            marks[path], bad = suppressions(source, known)
+            if path not in reported:
+                reported.add(path)
+                found.extend(p for p in bad if p.code not in ignored | settings.ignore)
+                if source is dep.source:
+                    result.problems.extend(settings.problems)
+        for rule in active:
+            found.extend(rule.run_department(dep))
+        for project in dep.projects:
+            ctx = Context(project, dep if dep.model is not None else None, settings.profile)
+            for rule in active:
+                found.extend(rule.run(ctx))
+        found = [replace(p, severity=settings.severity[p.code]) if p.code in settings.severity else p for p in found]
+        _silence(found, marks, result)
+    result.problems = _order(result.problems)
+    result.suppressed.sort(key=lambda s: (str(s.problem.file), s.problem.line, s.problem.col, s.problem.code))
+    return result
 
 
 def check_departments(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = ()) -> list[Problem]:
-    """Every fault in every project and department.toml, in file and line order."""
-    ignored = set(ignore)
-    active = [rule() for rule in sorted(RULES, key=lambda r: r.code) if rule.code not in ignored]
-    problems: list[Problem] = []
-    for dep in departments:
-        for rule in active:
-            problems.extend(rule.run_department(dep))
-        for project in dep.projects:
-            ctx = Context(project, dep if dep.model is not None else None)
-            for rule in active:
-                problems.extend(rule.run(ctx))
-    return sorted(problems, key=lambda p: (str(p.file), p.line, p.col, p.code))
+    """Every fault in every project and department.toml, in file and line order (silenced ones left out)."""
+    return run_checks(departments, ignore).problems

@@ -6,18 +6,25 @@ A rule looks at one project (with its department, if any) and yields
 ``("indicators", 3, "target")``; the runner turns it into file:line:col.
 A rule may also look at department.toml itself (``check_department``, run
 once per folder; its paths are keys of department.toml).
+
+The context carries the department's profile (check/profiles.py): which 一级
+and 二级 a project must have, how a self-evaluation is scored, the expected
+weights.  A finding may carry its own severity (a profile's "expected" 一级
+is a warning where a "required" one is an error); department.toml's
+``[check] severity`` overrides both.
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Iterable, Iterator
 
 from pydantic import BaseModel
 
 from ..model import DepartmentFolder, Problem, ProjectFile, Severity
 from ..model.framework import Framework, framework_for
+from .profiles import SHANGHAI, Profile
 
 __all__ = ["Rule", "Finding", "Context", "RULES", "rule_by_code", "iter_texts"]
 
@@ -29,12 +36,14 @@ class Finding:
     path: tuple
     message: str
     value: bool = True  # point at the value (True) or at the key (False)
+    severity: Severity | None = None  # None: the rule's
 
 
 @dataclass
 class Context:
     project: ProjectFile
     department: DepartmentFolder | None
+    profile: Profile = field(default=SHANGHAI)
 
     @property
     def model(self):
@@ -79,7 +88,7 @@ class Rule:
         source = ctx.project.source
         for finding in self.check(ctx):
             line, col = source.locate(finding.path, value=finding.value)
-            yield Problem(source.path, line, col, self.code, finding.message, self.severity, self.name)
+            yield Problem(source.path, line, col, self.code, finding.message, finding.severity or self.severity, self.name)
 
     def run_department(self, department: DepartmentFolder) -> Iterator[Problem]:
         source = department.source
@@ -87,7 +96,7 @@ class Rule:
             return
         for finding in self.check_department(department):
             line, col = source.locate(finding.path, value=finding.value)
-            yield Problem(source.path, line, col, self.code, finding.message, self.severity, self.name)
+            yield Problem(source.path, line, col, self.code, finding.message, finding.severity or self.severity, self.name)
 
 
 def rule_by_code(code: str) -> type[Rule]:

@@ -1,4 +1,4 @@
-"""Every check code perfdoc reports: the loader's PD0xx codes and the rules' codes."""
+"""Every check code perfdoc reports: the loader's PD0xx codes, PD007 (a suppression comment) and the rules' codes."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ LOAD_CODES = (
     Code("PD004", "unknown-key", Severity.WARNING, "未知的键（拼写错误？）。"),
     Code("PD005", "unreadable-file", Severity.ERROR, "文件为空、是二进制、过大、不是 UTF-8 编码或无法读取。"),
     Code("PD006", "bad-folder", Severity.ERROR, "路径不存在、文件夹中没有 department.toml 或没有项目文件。"),
+    # not the loader's: check reports a suppression comment that does not work (check/suppress.py)
+    Code("PD007", "bad-suppression", Severity.WARNING,
+         "忽略注释（# perfdoc: ignore 代码 原因）没有写原因或代码，或写了没有的代码，不起作用。"),
 )
 
 

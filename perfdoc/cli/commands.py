@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -10,15 +11,17 @@ from pathlib import Path
 import typer
 
 from .. import exitcodes
-from ..check import check_departments
+from ..check import profile_of, run_checks
 from ..check.codes import all_codes
+from ..check.profiles import SHANGHAI, Profile
+from ..check.settings import settings_of
 from ..fsutil import os_reason
 from ..load import DEPARTMENT_FILE, load_paths
 from ..model.schema import schema_json
 from ..scaffold import new_project
 from . import app
 from .common import PATHS_HELP, fail, paths_or_default
-from .report import display_path, print_problems, problems_json, summary_line
+from .report import display_path, dump_json, print_problems, problems_doc, summary_line
 
 
 class Format(str, Enum):
@@ -47,25 +50,54 @@ def check_cmd(
 ):
     """检查项目文件，列出审核时会被退回的问题（文件:行:列: 级别 代码 消息）。
 
+    按 department.toml 中 [check] 的设置检查：规则集（profile）、不做的检查（ignore）、改变级别的检查（severity）；
+    行尾写了“# perfdoc: ignore 代码 原因”的，不报该行的这些问题。--list-rules 先列出所用的规则集。
+
     退出码：0 没有问题；1 发现问题；2 输入无法使用或用法错误。
     """
     if list_rules:
-        for code in all_codes():
-            typer.echo(f"{code.code}  {code.name:<26} {code.severity.label}  {code.summary}")
+        _list_rules(paths)
         raise typer.Exit(exitcodes.OK)
     loaded = load_paths(paths_or_default(paths, "check"))
-    problems = sorted(loaded.problems + check_departments(loaded.departments, ignore),
-                      key=lambda p: (str(p.file), p.line, p.col, p.code))
+    result = run_checks(loaded.departments, ignore)
+    problems = sorted(loaded.problems + result.problems, key=lambda p: (str(p.file), p.line, p.col, p.code))
     problems = [p for p in problems if p.code not in set(ignore)]
     projects = len(loaded.projects)
+    suppressed = len(result.suppressed)
     if format is Format.json:
-        typer.echo(problems_json(problems, projects))
+        doc = problems_doc(problems, projects)
+        doc["suppressed"] = [dict(s.problem.as_dict(), file=display_path(s.problem.file), reason=s.reason)
+                             for s in result.suppressed]
+        doc["summary"]["suppressed"] = suppressed
+        typer.echo(dump_json(doc))
     else:
         print_problems(problems, sys.stdout, color)
-        typer.echo(summary_line(problems, projects))
-    if loaded.fatal:
+        line = summary_line(problems, projects)
+        if suppressed:
+            line = f"{line.removesuffix('。')}；另有 {suppressed} 个问题已按注释忽略。"
+        typer.echo(line)
+    if loaded.fatal or any(p.fatal for p in problems):
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FAULTS if problems else exitcodes.OK)
+
+
+def _list_rules(paths: list[Path] | None) -> None:
+    """Every code with its level, after the profile in force; a named department's settings are applied."""
+    profile: Profile = SHANGHAI
+    settings = None
+    named = paths or ([Path(".")] if (Path.cwd() / DEPARTMENT_FILE).is_file() else [])
+    departments = [d for d in load_paths(named).departments if d.model is not None] if named else []
+    if departments:
+        profile = profile_of(departments[0])
+        settings = settings_of(departments[0])
+        where = f"（{display_path(departments[0].path / DEPARTMENT_FILE)} 的设置）"
+    else:
+        where = "（默认）"
+    typer.echo(f"规则集 {profile.description}{where}")
+    for code in all_codes():
+        severity = settings.severity.get(code.code, code.severity) if settings else code.severity
+        note = "  （本单位已忽略）" if settings and code.code in settings.ignore else ""
+        typer.echo(f"{code.code}  {code.name:<26} {severity.label}  {code.summary}{note}")
 
 
 @app.command("new")

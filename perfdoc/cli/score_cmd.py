@@ -10,9 +10,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .. import exitcodes
-from ..check import check_departments
+from ..check import check_departments, profile_of
 from ..evaluate import ProjectScore, score_project
 from ..load import load_paths
 from ..model import ProjectFile, Severity
@@ -65,6 +66,8 @@ def _project_doc(project: ProjectFile, score: ProjectScore) -> dict:
     return {
         "file": display_path(project.path),
         "key": project.key,
+        "profile": profile_of(project.department).name,
+        "method": score.method.title,
         "name": m.name,
         "year": m.project.year,
         "budget": {
@@ -84,6 +87,18 @@ def _project_doc(project: ProjectFile, score: ProjectScore) -> dict:
     }
 
 
+def _profile_lines(evaluated: list[ProjectFile]) -> list[str]:
+    """The profile in force (one line), or one line per department folder where they differ."""
+    by_folder = {}
+    for project in evaluated:
+        folder = project.department.path if project.department is not None else project.path.parent
+        by_folder.setdefault(folder, profile_of(project.department))
+    profiles = set(by_folder.values())
+    if len(profiles) == 1:
+        return [f"规则集 {profiles.pop().description}"]
+    return [f"规则集 {profile.description}（{display_path(folder)}）" for folder, profile in by_folder.items()]
+
+
 # -- the command ------------------------------------------------------------------------------
 
 @app.command("score")
@@ -95,9 +110,13 @@ def score_cmd(
 ):
     """计算自评表的得分：预算执行率及得分、各指标得分、总分和评分等级（只看含 [evaluation] 的项目）。
 
-    得分规则：执行率 = 全年执行数 / 全年预算数，得分 = 10 × 执行率（不超过 10）；
+    按单位的规则集计分（department.toml 的 [check] profile，第一行列出）。shanghai（默认，财预〔2020〕10号）：
+    执行率 = 全年执行数 / 全年预算数，得分 = 10 × 执行率（不超过 10）；
     数量型指标达标得满分，未达标按实际值与指标值之比计分（≤、< 类按超出比例扣分）；
     定性指标得满分，除非文件中写了 score；文件中写的 score 优先。
+    central-101（财预〔2021〕101号）：执行率达到 100%、80%、60% 分别得 10、7、5 分，不足 60% 得 0 分；
+    数量型指标完成率不足 60% 得 0 分，其间得 (完成率 − 60%) / 40% × 分值；满意度达到 90% 得满分，
+    80% 至 90% 得 8/10，60% 至 80% 得 5/10。
 
     JSON 中金额以元为单位，分数、金额都是两位小数的字符串（如 "97.97"）。
 
@@ -108,9 +127,11 @@ def score_cmd(
     if loaded.problems:
         print_problems(loaded.problems, sys.stderr, color)
     evaluated = [p for dep in loaded.departments for p in dep.ordered_projects() if p.model.evaluation is not None]
-    scored = [(p, s) for p in evaluated if (s := score_project(p.model)) is not None]
-    problems = [p for p in check_departments(loaded.departments) if p.code.startswith(EVALUATION_CODES)]
+    scored = [(p, s) for p in evaluated if (s := score_project(p.model, profile_of(p.department).method)) is not None]
+    # the self-evaluation's findings, and a [check] setting that cannot be used (PD002 in department.toml)
+    problems = [p for p in check_departments(loaded.departments) if p.code.startswith(EVALUATION_CODES) or p.fatal]
     errors = [p for p in problems if p.severity is Severity.ERROR]
+    unusable = loaded.fatal or any(p.fatal for p in problems)
 
     if format is Format.json:
         doc = {
@@ -124,6 +145,8 @@ def score_cmd(
         console = Console(file=sys.stdout, highlight=False, soft_wrap=False,
                           force_terminal=color if color is not None else None,
                           no_color=(color is False))
+        for line in _profile_lines(evaluated):
+            console.print(Text(line), soft_wrap=True)
         print_scores(console, scored, tables=sys.stdout.isatty())
         if problems:
             print_problems(problems, sys.stdout, color)
@@ -133,7 +156,7 @@ def score_cmd(
             summary = f"计算了 {len(scored)} 个项目的自评得分"
             summary += f"；自评有 {len(errors)} 个错误。" if errors else "；自评没有发现错误。"
             typer.echo(summary)
-    if loaded.fatal:
+    if unusable:
         typer.echo("有输入文件无法使用（见上），其中的项目未计算。", err=True)
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FAULTS if errors else exitcodes.OK)

@@ -4,7 +4,9 @@
 rows, the execution rate and score, each indicator's score and the total and
 grade, all as exact Decimals with two places.  The renderer and
 ``perfdoc score`` use it; the math lives in ``perfdoc.model.scoring`` so that
-the check rules compute the same figures.
+the check rules compute the same figures.  The scoring method is the
+department's profile's (财预〔2020〕10号 unless the profile says 101号); the
+caller passes it (``perfdoc.check.profiles.profile_of(department).method``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from decimal import Decimal
 
 from ..model import EvaluationRow, Money, Project
 from ..model.scoring import (
-    BUDGET_WEIGHT, budget_score, execution_rate, grade_of, indicator_score, round2, used_score,
+    BUDGET_WEIGHT, TEN, ScoringMethod, execution_rate, grade_of, is_satisfaction, round2, used_score,
 )
 
 __all__ = ["IndicatorResult", "BudgetRow", "ProjectScore", "score_project", "ROW_LABELS"]
@@ -56,14 +58,15 @@ class ProjectScore:
     indicator_total: Decimal
     total: Decimal  # budget_score + indicator_total
     grade: str  # 优/良/中/差
+    method: ScoringMethod = TEN  # how the scores were computed
 
 
 def _row(label: str, row: EvaluationRow) -> BudgetRow:
     return BudgetRow(label, row.initial, row.adjusted, row.executed, execution_rate(row.executed, row.adjusted))
 
 
-def score_project(project: Project) -> ProjectScore | None:
-    """The self-evaluation figures; None when the project has no [evaluation] or no evaluation.funding."""
+def score_project(project: Project, method: ScoringMethod = TEN) -> ProjectScore | None:
+    """The self-evaluation figures by ``method``; None when the project has no [evaluation] or no evaluation.funding."""
     evaluation = project.evaluation
     if evaluation is None or evaluation.funding is None:
         return None
@@ -71,11 +74,11 @@ def score_project(project: Project) -> ProjectScore | None:
     rows = [_row(label, getattr(funding, key)) for key, label in ROW_LABELS if getattr(funding, key) is not None]
     total_row = funding.total
     rate = execution_rate(total_row.executed, total_row.adjusted)
-    b_score = budget_score(total_row.executed, total_row.adjusted)
+    b_score = method.budget_score(total_row.executed, total_row.adjusted)
 
     results = []
     for i, ind in enumerate(project.indicators):
-        computed = indicator_score(ind.target, ind.actual, ind.weight)
+        computed = method.indicator_score(ind.target, ind.actual, ind.weight, is_satisfaction(ind))
         weight = round2(ind.weight) if ind.weight is not None else round2(0)
         stated = round2(ind.score) if ind.score is not None else None
         results.append(IndicatorResult(i, weight, used_score(ind.score, computed), computed, stated))
@@ -90,4 +93,5 @@ def score_project(project: Project) -> ProjectScore | None:
         indicator_total=indicator_total,
         total=total,
         grade=grade_of(total),
+        method=method,
     )

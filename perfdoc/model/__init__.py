@@ -3,8 +3,8 @@
 from .money import Money, MoneyError
 from .problem import LoadFailed, Problem, Severity
 from .project import (
-    NATURES, Basis, BudgetPlan, Department, DepartmentInfo, Evaluation, EvaluationFunding,
-    EvaluationRow, Funding, Goals, Indicator, Layout, Narrative, Project, ProjectInfo,
+    NATURES, PROFILES, SEVERITIES, Basis, BudgetPlan, CheckSettings, Department, DepartmentInfo, Evaluation,
+    EvaluationFunding, EvaluationRow, Funding, Goals, Indicator, Layout, Narrative, Project, ProjectInfo,
 )
 from .source import Positions
 from .target import Target
@@ -14,5 +14,5 @@ __all__ = [
     "Money", "MoneyError", "Problem", "Severity", "LoadFailed", "Target", "Positions",
     "Project", "ProjectInfo", "Funding", "Goals", "Indicator", "Narrative", "Basis", "BudgetPlan",
     "Evaluation", "EvaluationFunding", "EvaluationRow", "Department", "DepartmentInfo", "Layout",
-    "NATURES", "SourceFile", "ProjectFile", "DepartmentFolder",
+    "NATURES", "PROFILES", "SEVERITIES", "CheckSettings", "SourceFile", "ProjectFile", "DepartmentFolder",
 ]

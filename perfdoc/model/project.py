@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .fields import MoneyField, PlanDate, Score, TargetField, Text
 from .money import Money
@@ -18,10 +18,14 @@ from .money import Money
 __all__ = [
     "ProjectInfo", "Funding", "Goals", "Indicator", "Basis", "BudgetPlan", "Narrative",
     "EvaluationRow", "EvaluationFunding", "Evaluation", "Project",
-    "DepartmentInfo", "Layout", "Department", "NATURES",
+    "DepartmentInfo", "Layout", "CheckSettings", "Department", "NATURES", "PROFILES", "SEVERITIES",
 ]
 
 NATURES = ("经常性项目", "一次性项目", "阶段性项目")
+#: The rule profiles (perfdoc/check/profiles.py holds what each one means; a test keeps the two in step).
+PROFILES = ("shanghai", "central-101")
+#: The levels a department may give a check code in ``[check] severity``.
+SEVERITIES = ("error", "warning")
 
 
 class _Model(BaseModel):
@@ -66,7 +70,7 @@ class Funding(_Model):
 class Goals(_Model):
     """[goals]：项目绩效目标。"""
 
-    period: tuple[StrictInt, StrictInt] | None = Field(
+    period: tuple[int, int] | None = Field(
         None, description="项目总目标的起止年度，如 [2024, 2026]；不填则为预算年度"
     )
     overall: Text = Field("", description="项目总目标")
@@ -202,6 +206,21 @@ class Layout(_Model):
     unit: Literal["元", "万元"] | None = Field(None, description="申报表上的金额单位：元 或 万元；不填则用版式的默认单位")
 
 
+class CheckSettings(_Model):
+    """[check]：检查的规则集、不做的检查和改变级别的检查。"""
+
+    profile: Literal[PROFILES] = Field(
+        "shanghai",
+        description="规则集：shanghai（上海市财政局的要求，默认）或 central-101（财预〔2021〕101号的指标要求和计分方法）",
+    )
+    ignore: list[Text] = Field(
+        default_factory=list, description="不做的检查，写检查代码，如 [\"PD502\"]（perfdoc check --list-rules 列出全部代码）"
+    )
+    severity: dict[str, Literal[SEVERITIES]] = Field(
+        default_factory=dict, description="改变检查的级别，如 { PD401 = \"error\" }：error 为错误，warning 为警告"
+    )
+
+
 class Department(_Model):
     """department.toml：一个单位一个年度的设置。"""
 
@@ -209,3 +228,4 @@ class Department(_Model):
     attachments: list[Text] = Field(default_factory=list, description="附在汇总表末尾的 Word 文件（相对本文件夹的路径）")
     department: DepartmentInfo = Field(description="单位与年度")
     layout: Layout = Field(default_factory=Layout, description="版式选择")
+    check: CheckSettings = Field(default_factory=CheckSettings, description="检查的设置：规则集、不做的检查、改变级别的检查")

@@ -1,3 +1,5 @@
 """The rules, one module per family; importing this package registers them all."""
 
-from . import dates, evaluation, funding, indicators, text, units  # noqa: F401
+from . import (  # noqa: F401
+    basis, calculation, dates, deviation, evaluation, funding, indicators, names, requirements, text, units,
+)

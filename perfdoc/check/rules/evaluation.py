@@ -1,7 +1,8 @@
 """The self-evaluation (自评表, forms.md §4 and §6, last item).
 
 These rules look only at projects with an ``[evaluation]``; they score with
-``perfdoc.model.scoring``, the same math as ``perfdoc.evaluate``.
+``perfdoc.model.scoring`` by the profile's method (10号 or 101号), the same
+math as ``perfdoc.evaluate``.
 """
 
 from __future__ import annotations
@@ -9,9 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...model import Money
-from ...model.scoring import (
-    INDICATOR_WEIGHT, actual_problem, budget_score, grade_of, indicator_score, round2, used_score,
-)
+from ...model.scoring import INDICATOR_WEIGHT, actual_problem, grade_of, is_satisfaction, round2, used_score
 from ..base import Context, Finding, Rule
 
 _ROWS = (("total", "年度资金总额"), ("appropriation", "其中：当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
@@ -110,7 +109,7 @@ class ScoreAboveWeight(Rule):
 class DeviationMissing(Rule):
     """指标得分低于分值，却没有填写偏差原因分析及改进措施（deviation）。
 
-    得分为表上填写的 score；未填写时按规则计算（如 ≥300 元实际 296 元，得分低于分值）。
+    得分为表上填写的 score；未填写时按规则集的计分方法计算（如 ≥300 元实际 296 元，得分低于分值）。
 
     不合格::
 
@@ -135,7 +134,7 @@ class DeviationMissing(Rule):
         for i, ind in _evaluated(ctx):
             if ind.weight is None or not _missing(ind.deviation):
                 continue
-            computed = indicator_score(ind.target, ind.actual, ind.weight)
+            computed = ctx.profile.method.indicator_score(ind.target, ind.actual, ind.weight, is_satisfaction(ind))
             if ind.score is None and computed is None:
                 continue  # nothing to compare: PD604/PD605 say why
             score = used_score(ind.score, computed)
@@ -281,6 +280,8 @@ class EvaluationFundingRows(Rule):
 class TotalMismatch(Rule):
     """表上填写的总分或评分等级与各项得分不符（总分 = 预算执行得分 + 各指标得分；优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60）。
 
+    没有填写 score 的指标和预算执行按规则集的计分方法计算（shanghai：财预〔2020〕10号；central-101：财预〔2021〕101号）。
+
     不合格::
 
         [evaluation]
@@ -319,10 +320,11 @@ class TotalMismatch(Rule):
         funding = ctx.model.evaluation.funding
         if funding is None:
             return None
-        budget = budget_score(funding.total.executed, funding.total.adjusted)
+        method = ctx.profile.method
+        budget = method.budget_score(funding.total.executed, funding.total.adjusted)
         indicators = Decimal(0)
         for ind in ctx.model.indicators:
-            computed = indicator_score(ind.target, ind.actual, ind.weight)
+            computed = method.indicator_score(ind.target, ind.actual, ind.weight, is_satisfaction(ind))
             if ind.score is None and computed is None:
                 return None  # PD601/PD604/PD605 say why
             indicators += used_score(ind.score, computed)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from ...model import Severity
 from ...model.framework import normalise_name
 from ..base import Context, Finding, Rule
 
 
 class Level1Missing(Rule):
-    """缺少必需的一级指标：产出、效益、满意度指标，以及该年度框架要求的成本指标（上海 2025 年起）。
+    """缺少必需的一级指标：按规则集，上海为产出、效益、满意度指标，以及该年度框架要求的成本指标（2025 年起）。
+
+    上海（shanghai）：产出、效益、满意度指标；2025 年起还须有成本指标（上海市财政局：“原则上，每一项目均应
+    设置成本指标”）。central-101：财预〔2021〕101号“原则上每一项目均应设置产出指标和效益指标”，
+    满意度指标“根据实际需要选用”（见 PD306）。规则集中“应有”而非“必须有”的一级指标缺少时报警告。
 
     不合格::
 
@@ -32,10 +37,13 @@ class Level1Missing(Rule):
 
     def check(self, ctx: Context):
         present = {normalise_name(i.level1) for i in ctx.model.indicators}
-        missing = [l1 for l1 in ctx.framework.required if l1 not in present]
-        if missing:
-            where = ("indicators",) if ctx.model.indicators else ("project",)
-            yield Finding(where, f"缺少一级指标：{'、'.join(missing)}（{ctx.framework.description}）", value=False)
+        req = ctx.profile.requirements_for(ctx.year)
+        where = ("indicators",) if ctx.model.indicators else ("project",)
+        for levels, note, severity in ((req.level1_required, req.level1_note, None),
+                                       (req.level1_expected, req.level1_expected_note, Severity.WARNING)):
+            missing = [l1 for l1 in levels if l1 not in present]
+            if missing:
+                yield Finding(where, f"缺少一级指标：{'、'.join(missing)}（{note}）", value=False, severity=severity)
 
 
 class Level2WrongParent(Rule):

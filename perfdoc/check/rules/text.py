@@ -31,6 +31,18 @@ def _placeholder(text: str) -> str | None:
 
 #: Words that say "better" without saying how much: no measure on a 质量指标.
 _CHANGE_WORDS = frozenset("提升 提高 增强 加强 优化 改善 明显 显著 促进 同比提升 优化提升 逐步提升 不断提升 大幅提升".split())
+#: The same, as a bare verb with an adverb: 进一步提升, 有所提高, 明显改善, 持续加强.
+_CHANGE = re.compile(r"^(?:进一步|有所|明显|显著|逐步|不断|大幅|持续|稳步|全面|切实|同比)?"
+                     r"(?:提升|提高|增强|加强|优化|改善|促进|推进|推动|加大|加快|优化提升)了?$")
+
+#: 财预〔2021〕101号 on indicators that cannot be quantified.
+_MEASURABLE_101 = "财预〔2021〕101号：确难以量化的，可采用定性表述，但应具有可衡量性"
+
+
+def _unmeasured_change(text: str) -> bool:
+    """A qualitative target that only says "better": 提升, 进一步加强 (not 合格, 达标, 及时)."""
+    word = "".join(text.split())
+    return word in _CHANGE_WORDS or bool(_CHANGE.match(word))
 
 
 class Placeholder(Rule):
@@ -64,6 +76,9 @@ class Placeholder(Rule):
 class VagueTarget(Rule):
     """数量、质量指标的指标值没有衡量标准：数量指标写了“提升”“及时”之类的词，质量指标写了“提升”“显著”之类的变化词。
 
+    来源：财预〔2021〕101号：指标“应细化、量化……确难以量化的，可采用定性表述，但应具有可衡量性”。
+    “提升”“进一步加强”“有所提高”只说了变好，没有说好到什么程度，无法衡量；“合格”“达标”“及时”“健全”可以衡量。
+
     不合格::
 
         level2 = "数量指标"
@@ -87,10 +102,11 @@ class VagueTarget(Rule):
             t = ind.target
             if level2 == "数量指标" and t.kind == "qualitative":
                 yield Finding(("indicators", i, "target"),
-                              f"数量指标“{ind.name}”的指标值“{t.text}”没有数量（应写作 ≥30家、=3次 之类）")
-            elif level2 == "质量指标" and t.kind == "qualitative" and t.text.strip() in _CHANGE_WORDS:
+                              f"数量指标“{ind.name}”的指标值“{t.text}”没有数量（应写作 ≥30家、=3次 之类；{_MEASURABLE_101}）")
+            elif level2 == "质量指标" and t.kind == "qualitative" and _unmeasured_change(t.text):
                 yield Finding(("indicators", i, "target"),
-                              f"质量指标“{ind.name}”的指标值“{t.text}”没有衡量标准（应写作 =100%、合格、达标 之类）")
+                              f"质量指标“{ind.name}”的指标值“{t.text}”没有衡量标准（应写作 =100%、合格、达标 之类；"
+                              f"{_MEASURABLE_101}）")
 
 
 _SECTIONS = [
