@@ -1,8 +1,9 @@
 """Inline suppressions: ``# perfdoc: ignore PD401 PD404 原表如此`` silences those codes on that line.
 
-The comment goes at the end of the line a finding points at; where that line
-cannot hold a comment (the first line of a multi-line text) it may stand
-alone on the line just above.  One or more codes, then the reason, which is
+The comment goes at the end of the line a finding points at (after another
+comment too: ``# 来源：原表  # perfdoc: ignore PD503 原件只有自评表``); where that
+line cannot hold a comment (the first line of a multi-line text) it may
+stand alone on the line just above.  One or more codes, then the reason, which is
 required: a comment without a reason (or without a code) silences nothing
 and is itself reported (PD007), as is a code perfdoc does not have.  Only
 the rules' findings (PD1xx–PD6xx) can be silenced.
@@ -25,8 +26,9 @@ __all__ = ["Suppression", "comments", "suppressions", "BAD_SUPPRESSION"]
 BAD_SUPPRESSION = "PD007"
 _NAME = "bad-suppression"
 
-#: ``perfdoc: ignore`` (a full-width colon too), then what follows.
-_MARK = re.compile(r"^\s*perfdoc\s*[:：]\s*ignore\b(?P<rest>.*)$", re.IGNORECASE)
+#: ``perfdoc: ignore`` (a full-width colon too), then what follows: at the start of the comment, or after
+#: a ``#`` inside it (``#:schema ./project.schema.json  # perfdoc: ignore PD503 原因``).
+_MARK = re.compile(r"(?:^|#)\s*perfdoc\s*[:：]\s*ignore\b(?P<rest>.*)$", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]{2}\d{3}")
 _SEPARATORS = " \t,，、;；:：-—–"
 
@@ -118,7 +120,7 @@ def suppressions(source: SourceFile, known: set[str]) -> tuple[list[Suppression]
         problems.append(Problem(Path(source.path), line, col, BAD_SUPPRESSION, message, Severity.WARNING, _NAME))
 
     for line, col, text, alone in comments(source.text):
-        m = _MARK.match(text)
+        m = _MARK.search(text)
         if not m:
             continue
         codes, reason = _parse(m["rest"])
