@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .check import check_departments
+from .check import check_departments, profile_of
 from .load import LoadResult, load_paths
 from .build_pdf import convert_department, keep_current_pdfs, pdf_name
 from .fsutil import clean_leftovers, os_reason
@@ -273,7 +273,7 @@ def _build_department(dep, template: Template, projects, refused, outputs: Outpu
                 outputs.write(file_name, key, lambda: render_bytes(
                     template.reference, parts(project, template, number=number), title=f"{name} {title}", subject=dep.name,
                     page_numbers=template.variant.project_page_numbers))
-        score = score_project(project.model)
+        score = score_project(project.model, profile_of(dep).method)  # 10号 or 101号, as the department chose
         if score is not None:  # the year is over: the 自评表
             scores[project.key] = score
             file_name = f"{stems[project.key]}{SELFEVAL_SUFFIX}"

@@ -395,3 +395,15 @@ def test_list_rules_names_the_profile_and_the_department_settings(tmp_path):
         "PD502  vague-target               警告  数量、质量指标的指标值没有衡量标准：数量指标写了“提升”“及时”之类的词，"
         "质量指标写了“提升”“显著”之类的变化词。  （本单位已忽略）",
     ]
+
+
+def test_build_prints_the_101_scores_on_the_self_evaluation(tmp_path):
+    """The 自评表 written by build under central-101 carries the 101号 figures (computed above): 5.00 and 58.00."""
+    folder = _folder(tmp_path, '\n[check]\nprofile = "central-101"\n', EVALUATED, "社区服务")
+    r = run_cli("build", str(folder), "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = run_cli("textconv", str(tmp_path / "out" / "dep" / "社区服务-自评表.docx")).stdout
+    rows = text.splitlines()
+    assert " | 年度资金总额： | 100,000.00 | 100,000.00 | 79,000.00 | 10.00 | 79.00 | 5.00" in rows, text
+    assert "效益指标 | 社会效益指标 | 党员参与活动人次 | ≥500.00 (人次) | 290.00(人次) | 20.00 | 0.00 | 阵地改造期间活动减少。" in rows
+    assert ("总分 | 100.00 | 58.00 | ", "评分等级 | 差") == (rows[rows.index("评分等级 | 差") - 1], "评分等级 | 差"), text
