@@ -350,3 +350,20 @@ def test_new_writes_a_safe_file_name(tmp_path, name, file):
     r = run_cli("new", name, "--dir", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert [p.name for p in tmp_path.glob("*.toml")] == [file]
+
+
+@pytest.mark.libreoffice
+def test_pdfs_without_a_manifest_are_recognised_and_a_foreign_pdf_is_kept(work):
+    from libreoffice import need_libreoffice
+
+    need_libreoffice()
+    folder = work / "out" / "2022-huacao"
+    assert _build(work, "projects/2022-huacao", "--pdf", "-j", "1").returncode == 0
+    (folder / ".perfdoc-build.json").unlink()
+    r = _build(work, "projects/2022-huacao", "--pdf", "-j", "1")
+    assert r.returncode == 0, r.stderr
+    (folder / ".perfdoc-build.json").unlink()
+    (folder / "2022年度项目绩效目标汇总表.pdf").write_bytes(b"%PDF-1.4 another program's file")
+    _refused(work, "projects/2022-huacao", "--pdf",
+             message="out/2022-huacao/2022年度项目绩效目标汇总表.pdf 已存在，且不是 perfdoc 生成的（或生成后被修改保存过），"
+                     "perfdoc 不会覆盖它；请移走它、换一个名称，或加 --overwrite 覆盖")

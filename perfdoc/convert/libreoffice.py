@@ -97,7 +97,7 @@ class _Worker:
     def __init__(self, soffice: str, workdir: Path, timeout: float):
         self.soffice = soffice
         self.timeout = timeout
-        self.root = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix()}pdf-", dir=workdir))
+        self.root = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix()}pdf-", dir=workdir)).absolute()  # as_uri needs it
 
     def run(self, batch: list[tuple[Path, Path]]) -> tuple[list[Path], dict[Path, str]]:
         try:
