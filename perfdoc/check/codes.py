@@ -30,6 +30,11 @@ LOAD_CODES = (
     # not the loader's: check reports a suppression comment that does not work (check/suppress.py)
     Code("PD007", "bad-suppression", Severity.WARNING,
          "忽略注释（# perfdoc: ignore 代码 原因）没有写原因或代码，或写了没有的代码，不起作用。"),
+    # not the loader's: build reports a template or an attachment it cannot use (render/template.py, compose/attachments.py)
+    Code("PD008", "bad-template", Severity.ERROR,
+         "版式不能使用：找不到版式，variant.toml 的设置有误，文字模板有误（语法错误、不允许的操作），或 reference.docx 不是可用的 Word 文档。"),
+    Code("PD009", "bad-attachment", Severity.ERROR,
+         "附件不能使用：不在单位文件夹内、不存在、是文件夹，或不是可用的 Word 文档。"),
 )
 
 
