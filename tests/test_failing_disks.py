@@ -152,6 +152,12 @@ def test_build_with_standard_output_on_a_full_disk_still_builds(work):
     assert assert_documents_whole(work / "out") == 3
 
 
+def test_textconv_with_standard_output_on_a_full_disk(work):
+    assert _perfdoc("build projects/2022-huacao --force -o out", work).returncode == 0
+    r = _perfdoc("textconv out/2022-huacao/2022年度项目绩效目标汇总表.docx > /dev/full", work)
+    assert (r.returncode, r.stderr) == (2, "perfdoc: 无法写出结果（标准输出）：磁盘已满（ENOSPC）\n")
+
+
 @pytest.mark.parametrize("args", ["check projects", "build projects --force -v", "schema"])
 def test_standard_output_read_by_nobody(work, args):
     """``perfdoc … | head -0``: the reader has gone before perfdoc writes; it ends quietly."""

@@ -86,7 +86,7 @@ class PerfdocGroup(_Chinese, TyperGroup):
 
 
 class _Marked:
-    """Standard output, whose write errors say that they are standard output's (``stdout_error``)."""
+    """Standard output (or its byte buffer), whose write errors carry ``perfdoc_stdout``."""
 
     def __init__(self, stream):
         self._stream = stream
@@ -104,6 +104,11 @@ class _Marked:
         except OSError as exc:
             exc.perfdoc_stdout = True
             raise
+
+    @property
+    def buffer(self):
+        """The byte stream below (textconv writes bytes), marked the same way."""
+        return _Marked(self._stream.buffer)
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
