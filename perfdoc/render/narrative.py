@@ -22,7 +22,8 @@ from .docxml import append, para
 from .document import new_document
 from .template import Template, TemplateError
 
-__all__ = ["narrative_xml", "build_narrative", "narrative_title", "HEADINGS"]
+__all__ = ["narrative_xml", "build_narrative", "narrative_title", "HEADINGS", "BASIS_ITEMS", "BUDGET_ITEMS",
+           "PLAN_PREFIX"]
 
 #: The fixed section headings, in order.
 HEADINGS = (
@@ -34,6 +35,13 @@ HEADINGS = (
     "六、年度预算安排",
     "七、绩效目标",
 )
+
+#: The sub-items of 二、立项依据 and 六、年度预算安排: (key in [narrative.basis] / [narrative.budget], label),
+#: printed as ``1.文件依据：…`` (only the present ones, numbered consecutively).
+BASIS_ITEMS = (("documents", "文件依据"), ("duties", "工作职能"))
+BUDGET_ITEMS = (("calculation", "资金测算"), ("source", "资金类型"), ("schedule", "执行计划"))
+#: What 四、实施方案 starts with.
+PLAN_PREFIX = "实施内容和计划："
 
 TITLE_STYLE = "PDNarrativeTitle"
 HEADING_STYLE = "PDHeading"
@@ -101,7 +109,7 @@ def _basis(narrative: Narrative) -> list[str]:
     if basis is None:
         return []
     # 全文 (when written) first, as the lead-in; then the sub-items present.
-    return _body(basis.text) + _items([("文件依据", basis.documents), ("工作职能", basis.duties)])
+    return _body(basis.text) + _items([(label, getattr(basis, key)) for key, label in BASIS_ITEMS])
 
 
 def _period(project: ProjectFile, template: Template, narrative: Narrative) -> list[str]:
@@ -115,11 +123,7 @@ def _budget(narrative: Narrative) -> list[str]:
     budget = narrative.budget
     if budget is None:
         return []
-    return _body(budget.text) + _items([
-        ("资金测算", budget.calculation),
-        ("资金类型", budget.source),
-        ("执行计划", budget.schedule),
-    ])
+    return _body(budget.text) + _items([(label, getattr(budget, key)) for key, label in BUDGET_ITEMS])
 
 
 def _goals(template: Template, narrative: Narrative) -> list[str]:
@@ -143,7 +147,7 @@ def narrative_xml(
         _overview(project, template, narrative),
         _basis(narrative),
         _body(narrative.implementer),
-        _body(narrative.plan, "实施内容和计划："),
+        _body(narrative.plan, PLAN_PREFIX),
         _period(project, template, narrative),
         _budget(narrative),
         _goals(template, narrative),
