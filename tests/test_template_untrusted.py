@@ -136,6 +136,11 @@ def test_texts_come_only_from_the_template_folder(folder, tmp_path):
     assert "hunter2" not in str(problems)
 
 
+def test_a_missing_text_is_reported_before_anything_is_built(folder):
+    (folder / "texts" / "goals_note.j2").unlink()
+    assert _problems(folder) == [("texts/goals_note.j2", 1, "文字模板有误：版式缺少这个文字模板（可从内置版式 shanghai 复制）")]
+
+
 def test_a_text_that_is_a_fifo_or_not_utf8(folder):
     os.unlink(folder / "texts" / "summary.j2")
     os.mkfifo(folder / "texts" / "summary.j2")

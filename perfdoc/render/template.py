@@ -30,6 +30,8 @@ __all__ = ["Template", "TemplateError", "Variant", "find_template", "department_
            "DEFAULT_TEMPLATE", "template_problem"]
 
 DEFAULT_TEMPLATE = "shanghai"
+#: The texts perfdoc renders (texts/<name>.j2): every template has them all.
+TEXTS = ("overview", "period", "goals_note", "summary_title", "summary")
 #: variant.toml is a page of settings.
 _MAX_VARIANT_BYTES = 1024 * 1024
 
@@ -86,7 +88,12 @@ class Template:
         variant, found = read_variant(settings, raw)
         problems += found
         texts = TextEnvironment(folder / "texts", folder)
-        for name in texts.names():
+        present = texts.names()
+        for name in TEXTS:
+            if name not in present:
+                problems.append(template_problem(folder / "texts" / f"{name}.j2", 1, 1,
+                                                 "文字模板有误：版式缺少这个文字模板（可从内置版式 shanghai 复制）"))
+        for name in present:
             try:
                 texts.compile(name)
             except TextProblem as exc:
