@@ -36,7 +36,7 @@ def test_misspelt_table_and_wrong_case_are_suggested():
     assert model is not None
     messages = {p.message: (p.line, p.col) for p in problems}
     assert messages["未知的键“Overall”，是不是 overall？"] == (19, 1)
-    assert messages["未知的键“budjet”，是不是 budget？"] == (59, 1)  # a table header: at its “[”
+    assert messages["未知的键“budjet”，是不是 budget？"] == (65, 1)  # a table header: at its “[”
 
 
 def test_unknown_key_without_a_close_one_lists_the_table_keys():
