@@ -407,3 +407,11 @@ def test_build_prints_the_101_scores_on_the_self_evaluation(tmp_path):
     assert " | 年度资金总额： | 100,000.00 | 100,000.00 | 79,000.00 | 10.00 | 79.00 | 5.00" in rows, text
     assert "效益指标 | 社会效益指标 | 党员参与活动人次 | ≥500.00 (人次) | 290.00(人次) | 20.00 | 0.00 | 阵地改造期间活动减少。" in rows
     assert ("总分 | 100.00 | 58.00 | ", "评分等级 | 差") == (rows[rows.index("评分等级 | 差") - 1], "评分等级 | 差"), text
+
+
+def test_score_reports_an_unknown_code_in_the_settings(tmp_path):
+    folder = _folder(tmp_path, '\n[check]\nseverity = { PD6O3 = "warning" }\n', EVALUATED, "社区服务")
+    r = run_cli("score", str(folder))
+    assert r.returncode == 2
+    assert "department.toml:14:14: 错误 PD002 check.severity：没有检查代码“PD6O3”，是不是 PD603？" in r.stdout
+    assert "总分 82.94  评分等级 良" in r.stdout  # the projects are scored all the same

@@ -131,7 +131,6 @@ def score_cmd(
     # the self-evaluation's findings, and a [check] setting that cannot be used (PD002 in department.toml)
     problems = [p for p in check_departments(loaded.departments) if p.code.startswith(EVALUATION_CODES) or p.fatal]
     errors = [p for p in problems if p.severity is Severity.ERROR]
-    unusable = loaded.fatal or any(p.fatal for p in problems)
 
     if format is Format.json:
         doc = {
@@ -156,7 +155,9 @@ def score_cmd(
             summary = f"计算了 {len(scored)} 个项目的自评得分"
             summary += f"；自评有 {len(errors)} 个错误。" if errors else "；自评没有发现错误。"
             typer.echo(summary)
-    if unusable:
+    if loaded.fatal:
         typer.echo("有输入文件无法使用（见上），其中的项目未计算。", err=True)
+        raise typer.Exit(exitcodes.USAGE)
+    if any(p.fatal for p in problems):  # a [check] setting of department.toml that does not exist (PD002)
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FAULTS if errors else exitcodes.OK)
