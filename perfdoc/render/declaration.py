@@ -53,6 +53,7 @@ from .template import Template
 __all__ = [
     "declaration_xml", "build_declaration", "declaration_title", "year_line",
     "category_text", "FORM_EDGES", "INDICATOR_GRID", "indicator_grid",
+    "LABELS", "FUNDING_LABELS", "INDICATOR_HEADS", "CHECKED", "UNCHECKED",
 ]
 
 #: Column edges (twips from the left) of the form's rows.  The grid of the first
@@ -79,6 +80,22 @@ INDICATOR_GRID = (LABEL, 1260, 1700, 3049, 1849)
 NAME_LEAST = 2200
 
 CHECKED, UNCHECKED = "☑", "□"
+
+#: The form's fixed labels, by the project-file key they introduce (read/declaration.py reads
+#: a form by them: a layout change touches both sides).
+LABELS = {
+    "name": "项目名称", "nature": "项目性质", "category": "项目类别", "authority": "主管部门",
+    "implementer": "实施单位", "start": "计划开始日期", "end": "计划完成日期",
+    "goals": "项目绩效目标", "indicators": "绩效指标",
+}
+#: The funding block's labels: left the project's total, right the year's.
+FUNDING_LABELS = {
+    "total": "项目资金总额", "total_fiscal": "其中：财政资金", "total_other": "其他资金",
+    "annual": "年度资金申请总额", "annual_appropriation": "其中：当年财政拨款",
+    "annual_carryover": "上年结转资金", "annual_other": "其他资金",
+}
+#: The indicator table's headings before the value's (variant.indicator_value_heading).
+INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
 
 # -- variant patterns ---------------------------------------------------------------
 
@@ -142,36 +159,39 @@ def _form_table(project: ProjectFile, template: Template) -> list[str]:
     if variant.show_nature:
         edges = FORM_EDGES["head6"]
         contents = [
-            cell_para("项目名称", LABEL_STYLE), cell_para(info.name),
-            cell_para("项目性质", LABEL_STYLE), cell_para(info.nature or ""),
-            cell_para("项目类别", LABEL_STYLE),
+            cell_para(LABELS["name"], LABEL_STYLE), cell_para(info.name),
+            cell_para(LABELS["nature"], LABEL_STYLE), cell_para(info.nature or ""),
+            cell_para(LABELS["category"], LABEL_STYLE),
         ]
     else:
         edges = FORM_EDGES["head4_checkboxes" if variant.category_style == "checkboxes" else "head4"]
-        contents = [cell_para("项目名称", LABEL_STYLE), cell_para(info.name), cell_para("项目类别", LABEL_STYLE)]
+        contents = [cell_para(LABELS["name"], LABEL_STYLE), cell_para(info.name),
+                    cell_para(LABELS["category"], LABEL_STYLE)]
     contents.append(cell_para(category_text(project, template, edges[-1] - edges[-2])))
     rows.append((cells(edges, contents), plain))
 
     # 2-3: 主管部门 · 实施单位; 计划开始日期 · 计划完成日期
     edges = FORM_EDGES["head4"]
     rows.append((cells(edges, [
-        cell_para("主管部门", LABEL_STYLE), cell_para(project.authority),
-        cell_para("实施单位", LABEL_STYLE), cell_para(info.implementer),
+        cell_para(LABELS["authority"], LABEL_STYLE), cell_para(project.authority),
+        cell_para(LABELS["implementer"], LABEL_STYLE), cell_para(info.implementer),
     ]), plain))
     rows.append((cells(edges, [
-        cell_para("计划开始日期", LABEL_STYLE), cell_para(info.start.isoformat()),
-        cell_para("计划完成日期", LABEL_STYLE), cell_para(info.end.isoformat()),
+        cell_para(LABELS["start"], LABEL_STYLE), cell_para(info.start.isoformat()),
+        cell_para(LABELS["end"], LABEL_STYLE), cell_para(info.end.isoformat()),
     ]), plain))
 
     # 4-7: funding, label merged down 4 rows
     edges = FORM_EDGES["funding"]
     label = cell_para(fit(pattern(template, "funding_label", unit=unit), edges[1] - edges[0]), LABEL_STYLE)
     blank = cell_para("")
+    f = FUNDING_LABELS
     pairs = [
-        (cell_para("项目资金总额"), money(funding.total), cell_para("年度资金申请总额"), money(funding.annual)),
-        (cell_para("其中：财政资金"), money(funding.total_fiscal), cell_para("其中：当年财政拨款"), money(funding.annual_appropriation)),
-        (blank, blank, cell_para("上年结转资金"), money(funding.annual_carryover)),
-        (cell_para("其他资金"), money(funding.total_other), cell_para("其他资金"), money(funding.annual_other)),
+        (cell_para(f["total"]), money(funding.total), cell_para(f["annual"]), money(funding.annual)),
+        (cell_para(f["total_fiscal"]), money(funding.total_fiscal),
+         cell_para(f["annual_appropriation"]), money(funding.annual_appropriation)),
+        (blank, blank, cell_para(f["annual_carryover"]), money(funding.annual_carryover)),
+        (cell_para(f["total_other"]), money(funding.total_other), cell_para(f["annual_other"]), money(funding.annual_other)),
     ]
     for i, pair in enumerate(pairs):
         first = label if i == 0 else blank
@@ -181,7 +201,7 @@ def _form_table(project: ProjectFile, template: Template) -> list[str]:
     edges = FORM_EDGES["goals"]
     start, end = model.period
     rows.append((cells(edges, [
-        cell_para("项目绩效目标", LABEL_STYLE),
+        cell_para(LABELS["goals"], LABEL_STYLE),
         cell_para(fit(pattern(template, "overall_goal_heading", start=start, end=end), edges[2] - edges[1]),
            HEAD_STYLE, keep_next=True),
         cell_para(fit(pattern(template, "annual_goal_heading", start=start, end=end), edges[3] - edges[2]),
@@ -222,10 +242,8 @@ def _indicator_rows(project: ProjectFile, template: Template, grid: list[int]) -
     below_heading = {"no_border": ("top",)}
 
     heading = [
-        cell(cell_para("绩效指标", LABEL_STYLE, keep_next=True), w_label, no_border=("bottom",)),
-        cell(cell_para("一级指标", HEAD_STYLE, keep_next=True), w1),
-        cell(cell_para("二级指标", HEAD_STYLE, keep_next=True), w2),
-        cell(cell_para("三级指标", HEAD_STYLE, keep_next=True), w3),
+        cell(cell_para(LABELS["indicators"], LABEL_STYLE, keep_next=True), w_label, no_border=("bottom",)),
+        *(cell(cell_para(h, HEAD_STYLE, keep_next=True), w) for h, w in zip(INDICATOR_HEADS, (w1, w2, w3))),
         cell(cell_para(fit(template.variant.indicator_value_heading, w_value), HEAD_STYLE, keep_next=True), w_value),
     ]
     rows = [row(heading, header=True, min_height=ROW_HEIGHT)]
