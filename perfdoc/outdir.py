@@ -97,7 +97,10 @@ def department_inputs(folder: Path, attachments: Iterable[str] = (), template: P
     except OSError:
         pass
     for name in attachments:
-        found.add(resolved(folder / name))
+        try:
+            found.add(resolved(folder / name))
+        except TypeError:  # not a path: the loader reports it, nothing to protect
+            continue
     if template is not None:
         try:
             found.update(resolved(p) for p in Path(template).rglob("*") if p.is_file())
