@@ -25,7 +25,7 @@ from pathlib import Path
 from ..fsutil import tmp_prefix
 from .fonts import fontconfig_xml
 
-__all__ = ["ConvertError", "ConvertResult", "find_soffice", "convert_to_pdf", "INSTALL_HINT"]
+__all__ = ["ConvertError", "ConvertResult", "find_soffice", "convert", "convert_to_pdf", "INSTALL_HINT", "TARGETS"]
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 #: Seconds a converter may go without finishing a document before it counts as hung.
@@ -94,10 +94,11 @@ def _work(path: Path) -> int:
 class _Worker:
     """One soffice process for one batch, in its own temporary folder under ``workdir``."""
 
-    def __init__(self, soffice: str, workdir: Path, timeout: float):
+    def __init__(self, soffice: str, workdir: Path, timeout: float, target: str = "pdf"):
         self.soffice = soffice
         self.timeout = timeout
-        self.root = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix()}pdf-", dir=workdir)).absolute()  # as_uri needs it
+        self.target = target
+        self.root = Path(tempfile.mkdtemp(prefix=f"{tmp_prefix()}{target}-", dir=workdir)).absolute()  # as_uri needs it
 
     def run(self, batch: list[tuple[Path, Path]]) -> tuple[list[Path], dict[Path, str]]:
         try:
@@ -112,7 +113,7 @@ class _Worker:
         (self.root / "fonts.conf").write_text(fontconfig_xml(cache_dir=str(self.root / "fc-cache")), "utf-8")
         names = {}
         for i, (docx, _) in enumerate(batch):
-            name = f"{i:05d}.docx"  # plain names: no two documents collide, no odd characters
+            name = f"{i:05d}{docx.suffix.lower()}"  # plain names: no two documents collide, no odd characters
             try:
                 os.link(docx, src / name)
             except OSError:
@@ -120,7 +121,7 @@ class _Worker:
             names[name] = i
         env = {**os.environ, "FONTCONFIG_FILE": str(self.root / "fonts.conf"), "HOME": str(self.root)}
         cmd = [self.soffice, f"-env:UserInstallation={(self.root / 'profile').as_uri()}", "--headless",
-               "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+               "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--convert-to", TARGETS[self.target][0],
                "--outdir", str(dst)]
         ordered = sorted(names)
         problem = ""
@@ -132,15 +133,15 @@ class _Worker:
         done, failed = [], {}
         for name, i in sorted(names.items()):
             docx, pdf = batch[i]
-            made = dst / (Path(name).stem + ".pdf")
-            if made.is_file() and made.stat().st_size > 0 and _complete_pdf(made):
+            made = dst / f"{Path(name).stem}.{self.target}"
+            if made.is_file() and made.stat().st_size > 0 and TARGETS[self.target][1](made):
                 pdf.parent.mkdir(parents=True, exist_ok=True)
                 tmp = pdf.parent / f"{tmp_prefix()}{pdf.name}"
                 shutil.move(str(made), tmp)  # same file system as the destination: the rename is atomic
                 os.replace(tmp, pdf)
                 done.append(pdf)
             else:
-                failed[docx] = problem or "LibreOffice 没有生成 PDF"
+                failed[docx] = problem or f"LibreOffice 没有生成 {self.target.upper()}"
         return done, failed
 
     def _wait(self, cmd, env, dst: Path) -> str:
@@ -158,7 +159,7 @@ class _Worker:
                     break
                 except subprocess.TimeoutExpired:
                     pass
-                count = sum(1 for _ in dst.glob("*.pdf"))
+                count = sum(1 for _ in dst.glob(f"*.{self.target}"))
                 if count != seen:
                     seen, last = count, time.monotonic()
                 elif time.monotonic() - last > self.timeout:
@@ -187,9 +188,30 @@ def _complete_pdf(path: Path) -> bool:
         return b"%%EOF" in fh.read()
 
 
+def _complete_zip(path: Path) -> bool:
+    """A .docx LibreOffice finished: a zip ending with its end-of-central-directory record."""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 65536 - 22))
+        return b"PK\x05\x06" in fh.read()
+
+
+#: What LibreOffice can make: target → (its --convert-to filter, the check that a file is whole).
+TARGETS = {
+    "pdf": ("pdf:writer_pdf_Export", _complete_pdf),
+    "docx": ("docx:MS Word 2007 XML", _complete_zip),
+}
+
+
 def convert_to_pdf(jobs: list[tuple[Path, Path]], workdir: Path, *, workers: int | None = None,
                    timeout: float = DEFAULT_TIMEOUT, soffice: str | None = None) -> ConvertResult:
-    """Convert each (docx, pdf) pair; ``workdir`` (inside the output folder) holds the temporary files.
+    """Convert each (docx, pdf) pair: :func:`convert` to PDF."""
+    return convert(jobs, workdir, target="pdf", workers=workers, timeout=timeout, soffice=soffice)
+
+
+def convert(jobs: list[tuple[Path, Path]], workdir: Path, *, target: str = "pdf", workers: int | None = None,
+            timeout: float = DEFAULT_TIMEOUT, soffice: str | None = None) -> ConvertResult:
+    """Convert each (document, output) pair to ``target`` (a key of TARGETS: ``pdf``, or ``docx`` for a
+    Word 97-2003 .doc); ``workdir`` (inside the output folder) holds the temporary files.
 
     Raises ConvertError when LibreOffice is not installed; a document that fails twice is
     reported in ``failed`` and leaves no PDF behind (an older PDF of it is removed: it would
@@ -205,7 +227,7 @@ def convert_to_pdf(jobs: list[tuple[Path, Path]], workdir: Path, *, workers: int
     batches = _batches(list(jobs), workers)
     for attempt in (1, 2):
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            outcomes = list(pool.map(lambda b: _Worker(soffice, workdir, timeout).run(b), batches))
+            outcomes = list(pool.map(lambda b: _Worker(soffice, workdir, timeout, target).run(b), batches))
         suspects, others = [], []
         for done, bad in outcomes:
             result.converted.extend(done)

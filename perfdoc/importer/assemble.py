@@ -1,0 +1,256 @@
+"""Assembling projects from the forms read out of the given documents.
+
+Every 申报表 becomes a project (in document order, file after file); its 经费说明 is the one
+just before it in the same document (as in a 汇总表), or else the one whose title or
+项目概述 names it; a 自评表 is merged into the project of the same name as ``[evaluation]``
+(weight, actual, score where it differs from the rule's, deviation on each indicator).
+Amounts are written as the document prints them.  Whatever could not be read, or could not
+be placed, is kept as a :class:`Missing` so that the command lists it and the file carries
+a comment where the value would be.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import Money
+from ..model.scoring import TEN, ScoringMethod, is_satisfaction
+from ..model.target import Target
+from ..read.declaration import DeclarationRead, Unread, read_declaration
+from ..read.narrative import NarrativeRead, read_narrative
+from ..read.selfeval import SelfEvalRead, read_selfeval
+from ..read.summary import DocumentParts, Part
+from ..render.common import money_text
+from ..render.template import Template
+
+__all__ = ["Missing", "ProjectImport", "Collected", "collect_projects", "squash"]
+
+_FUNDING_KEYS = ("total", "total_fiscal", "total_other", "annual", "annual_appropriation", "annual_carryover",
+                 "annual_other")
+_ROW_KEYS = ("initial", "adjusted", "executed")
+
+
+def squash(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+@dataclass
+class Missing:
+    """A value left out: ``key`` in the file (``funding.annual``), what the document holds, where."""
+
+    key: str
+    text: str
+    where: str
+    file: str  # the document it comes from
+    reason: str = "无法识别"  # 无法识别 / 未导入 …
+
+    @property
+    def place(self) -> str:
+        return f"{self.file} {self.where}" if self.where else self.file
+
+
+@dataclass
+class ProjectImport:
+    name: str
+    data: dict
+    source: str  # the document its 申报表 comes from
+    layout: str | None
+    unit: str
+    year: int | None
+    missing: list[Missing] = field(default_factory=list)
+    narrative_from: str | None = None
+    evaluation_from: str | None = None
+    stem: str = ""
+    template: Template | None = None  # the recognised layout's, for amounts the document does not print
+    printed: dict[str, str] = field(default_factory=dict)  # "funding.total" → "4,483,000.00"
+    evaluation_unit: str = "元"
+
+    def amounts_as_printed(self) -> None:
+        """Turn the amounts (Decimal 元) into the text the document prints, in its unit."""
+        funding = self.data.get("funding")
+        if isinstance(funding, dict):
+            out = {"unit": "万元"} if self.unit == "万元" else {}
+            for key in _FUNDING_KEYS:
+                if funding.get(key) is not None:
+                    out[key] = _amount(funding[key], self.unit, self.printed.get(f"funding.{key}"), self.template)
+            self.data["funding"] = out
+        rows = (self.data.get("evaluation") or {}).get("funding")
+        if isinstance(rows, dict):
+            unit = self.evaluation_unit
+            out = {"unit": "万元"} if unit == "万元" else {}
+            for row_key, row in rows.items():
+                if isinstance(row, dict):
+                    out[row_key] = {k: _amount(row[k], unit, self.printed.get(f"evaluation.funding.{row_key}.{k}"),
+                                               self.template) for k in _ROW_KEYS if row.get(k) is not None}
+            self.data["evaluation"]["funding"] = out
+
+
+@dataclass
+class Collected:
+    projects: list[ProjectImport] = field(default_factory=list)
+    notes: list[Missing] = field(default_factory=list)  # what belongs to no project
+
+
+def _missing(unread: list[Unread], file: str, prefix: str = "") -> list[Missing]:
+    return [Missing(prefix + u.key if prefix and u.key else u.key, u.text, u.where, file) for u in unread]
+
+
+def _amount(value, unit: str, printed: str | None, template: Template | None) -> str | None:
+    """An amount (Decimal in 元) as the document prints it, in ``unit``."""
+    if value is None:
+        return None
+    money = Money(Decimal(value))
+    if printed:
+        try:
+            if Money.parse(printed.strip(), unit) == money:
+                return printed.strip()
+        except ValueError:
+            pass
+    if template is not None:
+        return money_text(money, template, unit)
+    return money.format(unit, separators=unit == "元", places=2)
+
+
+def _declaration_project(read: DeclarationRead, part: Part, file: str, year: int | None,
+                         templates: dict[str, Template]) -> ProjectImport:
+    data = copy.deepcopy(read.data)
+    info = data.setdefault("project", {})
+    name = (info.get("name") or "").strip()
+    year = info.get("year") or read.year or part.year or year
+    if year is not None:
+        info["year"] = year
+    unit = read.unit if read.unit in ("元", "万元") else "元"
+    project = ProjectImport(name, data, file, read.layout, unit, year, _missing(read.unread, file),
+                            template=templates.get(read.layout or ""), printed=dict(read.printed))
+    if year is None:
+        project.missing.append(Missing("project.year", "", "", file, "原文中没有年度（（2026年度）一行）"))
+    return project
+
+
+def _apply_narrative(project: ProjectImport, read: NarrativeRead, file: str) -> None:
+    if read.data:
+        project.data["narrative"] = read.data
+    project.missing += _missing(read.unread, file)
+    project.narrative_from = file
+
+
+def _merge_selfeval(project: ProjectImport, read: SelfEvalRead, file: str, method: ScoringMethod,
+                    templates: dict[str, Template]) -> None:
+    """``[evaluation]`` and each indicator's weight, actual, score (when not the rule's) and deviation."""
+    evaluation = copy.deepcopy(read.evaluation)
+    project.evaluation_unit = read.unit if read.unit in ("元", "万元") else project.unit
+    project.printed.update(read.printed)
+    project.data["evaluation"] = evaluation
+    project.missing += _missing(read.unread, file)
+    project.evaluation_from = file
+    indicators = project.data.setdefault("indicators", [])
+    free: dict[tuple, list[int]] = {}
+    for i, ind in enumerate(indicators):
+        free.setdefault(_key(ind), []).append(i)
+    for n, found in enumerate(read.indicators):
+        slots = free.get(_key(found))
+        if not slots:
+            project.missing.append(Missing("indicators", " | ".join(
+                str(found.get(k) or "") for k in ("level1", "level2", "name", "target")), found.get("where", ""), file,
+                "自评表上的这条指标在申报表中没有"))
+            continue
+        target = indicators[slots.pop(0)]
+        for key in ("weight", "actual", "deviation"):
+            if found.get(key) not in (None, ""):
+                target[key] = found[key]
+        stated = found.get("score")
+        if stated is not None and _differs(target, stated, method):
+            target["score"] = stated
+
+
+def _differs(indicator: dict, stated, method: ScoringMethod) -> bool:
+    """The score on the form is not what the rule gives (so it must be written to keep the figure)."""
+    try:
+        target = Target.parse(str(indicator.get("target") or ""))
+        actual = Target.parse(str(indicator["actual"])) if indicator.get("actual") not in (None, "") else None
+        weight = Decimal(str(indicator["weight"])) if indicator.get("weight") is not None else None
+    except (ValueError, ArithmeticError):
+        return True
+    probe = type("Probe", (), {"level1": indicator.get("level1", ""), "name": indicator.get("name", "")})()
+    computed = method.indicator_score(target, actual, weight, is_satisfaction(probe))
+    if computed is None:
+        return True
+    return Decimal(str(stated)).quantize(Decimal("0.01")) != Decimal(computed).quantize(Decimal("0.01"))
+
+
+def _key(indicator: dict) -> tuple:
+    return tuple(squash(str(indicator.get(k) or "")) for k in ("level1", "level2", "name"))
+
+
+def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template], default: Template,
+                     method: ScoringMethod = TEN) -> Collected:
+    """Projects from every 申报表, with their 经费说明 and 自评表; notes for what found no project."""
+    result = Collected()
+    loose_narratives: list[tuple[Part, str]] = []
+    selfevals: list[tuple[SelfEvalRead, Part, str]] = []
+    for doc in docs:
+        year = doc.header.year if doc.header is not None else None
+        pending: Part | None = None  # a 经费说明 waiting for the 申报表 after it
+        for part in doc.parts:
+            if part.kind == "narrative":
+                if pending is not None:
+                    loose_narratives.append((pending, doc.label))
+                pending = part
+            elif part.kind == "declaration":
+                read = read_declaration(part.tables, label=doc.label, heading=part.heading)
+                project = _declaration_project(read, part, doc.label, year, templates)
+                if pending is not None:
+                    if pending.name is None or squash(pending.name) == squash(project.name):
+                        _apply_narrative(project, _read(pending, project, templates, default), doc.label)
+                    else:
+                        loose_narratives.append((pending, doc.label))
+                    pending = None
+                result.projects.append(project)
+            elif part.kind == "selfeval":
+                if pending is not None:
+                    loose_narratives.append((pending, doc.label))
+                    pending = None
+                selfevals.append((read_selfeval(part.tables, label=doc.label, heading=part.heading), part, doc.label))
+        if pending is not None:
+            loose_narratives.append((pending, doc.label))
+        for where, text in doc.leftover:
+            result.notes.append(Missing("", text, where, doc.label, "不属于任何一张表，未导入"))
+    for part, file in loose_narratives:
+        _pair_narrative(part, file, result, templates, default)
+    for read, part, file in selfevals:
+        match = [p for p in result.projects if squash(p.name) == squash(read.name) and p.evaluation_from is None]
+        if not match:
+            result.notes.append(Missing("", read.name, part.where, file, "自评表没有对应的申报表（所给文件中没有同名项目），未导入"))
+            continue
+        _merge_selfeval(match[0], read, file, method, templates)
+    return result
+
+
+def _template_for(project: ProjectImport, part: Part, templates: dict[str, Template], default: Template) -> Template:
+    return templates.get(project.layout or "") or part.template or default
+
+
+def _read(part: Part, project: ProjectImport, templates: dict[str, Template], default: Template) -> NarrativeRead:
+    return read_narrative(part.paras, template=_template_for(project, part, templates, default),
+                          project=project.data, title=part.title)
+
+
+def _pair_narrative(part: Part, file: str, result: Collected, templates: dict[str, Template],
+                    default: Template) -> None:
+    """A 经费说明 not next to its 申报表: the project its title names, else the one its 项目概述 names."""
+    free = [p for p in result.projects if p.narrative_from is None]
+    if part.name is not None:
+        named = [p for p in free if squash(p.name) == squash(part.name)]
+        if named:
+            _apply_narrative(named[0], _read(part, named[0], templates, default), file)
+            return
+    for project in free:
+        read = _read(part, project, templates, default)
+        if not any(u.key == "narrative.overview" for u in read.unread) and any(
+                squash(project.name) in squash(p.text) for p in part.paras[:3]):
+            _apply_narrative(project, read, file)
+            return
+    result.notes.append(Missing("", part.title or (part.paras[0].text if part.paras else ""), part.where, file,
+                                "经费说明没有对应的申报表（所给文件中没有同名项目），未导入"))
