@@ -53,7 +53,8 @@ def _keys(table: Table) -> set[str]:
         for c in row:
             if c.continued or not c.text.strip() or len(c.text) > 40:
                 continue
-            found.add(L.form_key(c.text) or L.funding_kind(c.text) or L.indicator_head(c.text) or "")
+            found.add(L.form_key(c.text) or L.funding_kind(c.text) or "")
+            found.add("head:" + (L.indicator_head(c.text) or ""))
             found.add(L.norm(c.text))
     return found
 
@@ -67,14 +68,15 @@ def is_declaration(table: Table) -> bool:
     keys = _keys(table)
     if keys & _SELFEVAL_MARKS:
         return False
-    return "name" in keys and bool(keys & {"total", "annual", "block", "level1", "start", "end"})
+    return "name" in keys and bool(keys & {"total", "annual", "block", "head:level1", "start", "end"})
 
 
 def is_indicator_table(table: Table) -> bool:
     """A table holding a form's indicators without its head (perfdoc writes the indicator block
     as a table of its own): the indicator heading and no 项目名称."""
     keys = _keys(table)
-    return {"level1", "level2", "name"} <= keys and "项目名称" not in keys and not keys & _SELFEVAL_MARKS
+    return ({"head:level1", "head:level2", "head:name"} <= keys and "name" not in keys
+            and not keys & _SELFEVAL_MARKS)
 
 
 class _Reader:

@@ -109,6 +109,15 @@ def title_rows(row: Row) -> bool:
     return len(row.own) == 1 and len(row.cells) == 1
 
 
+_NOTES = ("备注", "说明", "填表说明", "填报说明", "填报人", "审核人", "联系人", "联系电话", "填报日期")
+
+
+def _note(row: Row) -> bool:
+    """A row of remarks under a form (备注, 填表说明：…, 填报人 …): no indicator, nothing to read."""
+    first = "".join(row.own[0].text.split()) if row.own else ""
+    return first in _NOTES or first.startswith(tuple(n + c for n in _NOTES + ("注",) for c in ":："))
+
+
 def indicator_rows(rows: list[Row], start: int, head_of: Callable[[str], str | None], needed: tuple[str, ...],
                    stop: Callable[[Row], bool] = lambda row: False
                    ) -> tuple[list[tuple[dict[str, Cell], Row]], list[Row]]:
@@ -128,7 +137,7 @@ def indicator_rows(rows: list[Row], start: int, head_of: Callable[[str], str | N
         if find_heading([row], head_of, needed) is not None:
             columns, width, table = _columns(row, head_of), len(row.cells), row.table
             continue
-        if row.empty:
+        if row.empty or _note(row):
             continue
         cells: dict[str, Cell] = {}
         if row.table is table:
