@@ -39,6 +39,7 @@ def norm(text: str) -> str:
 _UNIT = re.compile(r"\((?:单位[:：]?|金额单位[:：]?)?(万元|元)\)|(?:金额)?单位[:：]?(万元|元)")
 
 
+@lru_cache(maxsize=8192)
 def split_label(text: str) -> tuple[str, str | None, bool]:
     """(core, unit, 其中) of a label: ``其中：当年财政拨款`` → ("当年财政拨款", None, True);
     ``项目资金 （万元）`` → ("项目资金", "万元", False)."""
@@ -82,7 +83,18 @@ def _form_keys() -> dict[str, str]:
 
 def form_key(text: str) -> str | None:
     """The key a label of the form's head introduces ("name", "start", "goals", ...), else None."""
+    if len(text) > 40:
+        return None
     return _form_keys().get(split_label(text)[0])
+
+
+_FISCAL = re.compile(r"(?:当年|本年|年度|本年度)?财政(?:性)?(?:资金|拨款|预算资金|预算拨款|补助资金|补助)")
+_CARRYOVER = re.compile(r"(?:上年|上年度|以前年度|历年)?结转(?:结余)?(?:资金)?")
+
+
+@lru_cache(maxsize=1)
+def _canonical_funding() -> dict[str, str]:
+    return {split_label(label)[0]: key for key, label in FUNDING_LABELS.items()}
 
 
 _TOTALS = ("资金总额", "项目总额", "项目总金额", "项目资金总计", "总额")
@@ -92,8 +104,10 @@ _ANNUALS = ("年度资金总额", "年度申请资金总额", "本年度资金�
 def funding_kind(text: str) -> str | None:
     """What a label of the funding block names: "block" (the 项目资金（元） label), "total",
     "annual", "fiscal", "appropriation" (当年财政拨款: the year's), "carryover", "other"; else None."""
+    if len(text) > 40:
+        return None
     core, unit, among = split_label(text)
-    canonical = {split_label(label)[0]: key for key, label in FUNDING_LABELS.items()}
+    canonical = _canonical_funding()
     if core == "项目资金" or (core in ("资金", "金额", "项目金额") and unit):
         return "block"
     key = canonical.get(core)
@@ -103,10 +117,10 @@ def funding_kind(text: str) -> str | None:
         return "annual"
     if core in _TOTALS:
         return "total"
-    if "结转" in core and len(core) <= 10:
+    if _CARRYOVER.fullmatch(core):
         return "carryover"
-    if "财政" in core and len(core) <= 10:
-        return "appropriation" if "当年" in core or "年度" in core else "fiscal"
+    if _FISCAL.fullmatch(core):
+        return "appropriation" if core.startswith(("当年", "本年", "年度")) else "fiscal"
     if core in ("其他资金", "其它资金", "其他", "其它", "自筹资金", "其他来源资金"):
         return "other"
     return None
@@ -114,16 +128,24 @@ def funding_kind(text: str) -> str | None:
 
 def goal_heading(text: str) -> str | None:
     """"overall" for 项目总目标（…）, "annual" for 年度总体目标 and its spellings, else None."""
+    if len(text) > 40:
+        return None
     core = split_label(text)[0]
-    annual = {norm(v.annual_goal_heading.split("{")[0]) for v in layouts().values()}
-    annual |= {"年度总体目标", "年度总目标", "年度目标", "年度绩效目标", "本年度目标", "年度总体绩效目标"}
+    annual, overall = _goal_headings()
     if core in annual:
         return "annual"
-    overall = {norm(v.overall_goal_heading.split("{")[0]).split("(")[0] for v in layouts().values()}
-    overall |= {"项目总目标", "总目标", "项目总体目标", "总体目标", "中长期目标", "项目中长期目标"}
     if core.split("(")[0] in overall:
         return "overall"
     return None
+
+
+@lru_cache(maxsize=1)
+def _goal_headings() -> tuple[frozenset[str], frozenset[str]]:
+    annual = {norm(v.annual_goal_heading.split("{")[0]) for v in layouts().values()}
+    annual |= {"年度总体目标", "年度总目标", "年度目标", "年度绩效目标", "本年度目标", "年度总体绩效目标"}
+    overall = {norm(v.overall_goal_heading.split("{")[0]).split("(")[0] for v in layouts().values()}
+    overall |= {"项目总目标", "总目标", "项目总体目标", "总体目标", "中长期目标", "项目中长期目标"}
+    return frozenset(annual), frozenset(overall)
 
 
 def goal_period(text: str) -> tuple[int, int] | None:
@@ -134,18 +156,23 @@ def goal_period(text: str) -> tuple[int, int] | None:
 
 def indicator_head(text: str) -> str | None:
     """"level1", "level2", "name" or "target" for a heading of the indicator table, else None."""
+    if len(text) > 40:
+        return None
     core = split_label(text)[0]
-    heads = dict(zip((norm(h) for h in INDICATOR_HEADS), ("level1", "level2", "name")))
+    heads, values = _indicator_heads()
     if core in heads:
         return heads[core]
-    if core in ("一级", "二级", "三级"):
-        return {"一级": "level1", "二级": "level2", "三级": "name"}[core]
-    if core in ("指标名称", "三级指标名称", "指标内容"):
-        return "name"
-    values = {norm(v.indicator_value_heading) for v in layouts().values()}
     if core in values or core.endswith(("指标值", "目标值")):
         return "target"
     return None
+
+
+@lru_cache(maxsize=1)
+def _indicator_heads() -> tuple[dict[str, str], frozenset[str]]:
+    heads = dict(zip((norm(h) for h in INDICATOR_HEADS), ("level1", "level2", "name")))
+    heads.update({"一级": "level1", "二级": "level2", "三级": "name", "指标名称": "name", "三级指标名称": "name",
+                  "指标内容": "name"})
+    return heads, frozenset(norm(v.indicator_value_heading) for v in layouts().values())
 
 
 # -- values -------------------------------------------------------------------------------------
