@@ -26,9 +26,11 @@ not a change of plan.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from ..model import DepartmentFolder, Indicator, Money, ProjectFile
 from ..render.common import split_paragraphs
@@ -234,6 +236,28 @@ def _narrative_value(project: ProjectFile, path: tuple) -> str | None:
     return value
 
 
+@functools.lru_cache(maxsize=16)
+def _template(folder: str, name: str):
+    from ..render.template import find_template
+
+    return find_template(name, Path(folder))
+
+
+def _printed_period(project: ProjectFile, written: str | None) -> str | None:
+    """五、实施周期 as printed: the text written, else the template's sentence for the plan dates, so that
+    writing out the sentence perfdoc prints anyway (an imported document) is no change."""
+    from ..render.template import TemplateError
+
+    dep = project.department
+    if (written and written.strip()) or dep is None or dep.model is None:
+        return written
+    try:
+        template = _template(str(dep.path), dep.model.layout.template)
+        return template.text("period", start=project.model.project.start, end=project.model.project.end)
+    except TemplateError:
+        return written
+
+
 def _field_changes(old: ProjectFile, new: ProjectFile, dep_shift: int) -> list[FieldChange]:
     a, b = old.model, new.model
     shift = b.project.year - a.project.year
@@ -261,7 +285,10 @@ def _field_changes(old: ProjectFile, new: ProjectFile, dep_shift: int) -> list[F
     c.text(("goals", "overall"), "项目总目标", a.goals.overall, b.goals.overall)
     c.text(("goals", "annual"), "年度总体目标", a.goals.annual, b.goals.annual)
     for path, label in _NARRATIVE:
-        c.text(("narrative",) + path, label, _narrative_value(old, path), _narrative_value(new, path))
+        was, now = _narrative_value(old, path), _narrative_value(new, path)
+        if path == ("period",) and bool((was or "").strip()) != bool((now or "").strip()):
+            was, now = _printed_period(old, was), _printed_period(new, now)
+        c.text(("narrative",) + path, label, was, now)
     return c.changes
 
 

@@ -28,7 +28,7 @@ from .assemble import Missing, ProjectImport, collect_projects, squash
 from .department import department_data, move_authority, name_files
 from .output import OutputError, check_new_folder, write_into_folder, write_new_folder
 from .sources import SourceError, open_source
-from .writer import Comment, department_text, key_path, project_text
+from .writer import Comment, department_text, key_path, model_of, project_text
 
 __all__ = ["ImportFailure", "ImportResult", "Written", "import_documents"]
 
@@ -64,12 +64,17 @@ class ImportResult:
 
 def _comment(m: Missing, primary: str) -> str:
     leaf = next((p for p in reversed(key_path(m.key)) if isinstance(p, str)), m.key) if m.key else ""
-    where = ("原文" if m.file == primary else f"{m.file} ") + m.where if m.where else ""
+    where = ("原文" if m.file == primary else f"{_name(m.file)} ") + m.where if m.where else ""
     head = f"{leaf}：" if leaf else ""
     if m.reason == "无法识别":
         return f"{head}导入时无法识别：“{m.text}”" + (f"（{where}）" if where else "")
     quoted = f"：“{m.text}”" if m.text else ""
     return f"{head}导入时{m.reason}{quoted}" + (f"（{where}）" if where else "")
+
+
+def _name(label: str) -> str:
+    """A document as named in the files written: its file name."""
+    return Path(label).name or label
 
 
 def _invalid(data: dict) -> list[tuple[tuple, str]]:
@@ -102,10 +107,29 @@ def _key_text(path: tuple) -> str:
     return out
 
 
+def _drop_empty(data: dict, model) -> None:
+    """Leave out the empty texts of optional keys (an empty cell): the default says the same."""
+    for key in list(data):
+        field_info = model.model_fields.get(key)
+        if field_info is None:
+            continue
+        value = data[key]
+        sub, many = model_of(field_info.annotation)
+        if isinstance(value, dict) and sub is not None:
+            _drop_empty(value, sub)
+        elif isinstance(value, list) and many:
+            for item in value:
+                if isinstance(item, dict):
+                    _drop_empty(item, sub)
+        elif isinstance(value, str) and not value.strip() and not field_info.is_required():
+            del data[key]
+
+
 def _project_file(project: ProjectImport) -> tuple[str, list[Comment], list[Missing]]:
     """The text of one project file, after taking out what the model refuses."""
     project.amounts_as_printed()
     data = project.data
+    _drop_empty(data, Project)
     missing = list(project.missing)
     for _ in range(5):
         parsed = tomli.loads(project_text(data), parse_float=Decimal)
@@ -118,10 +142,10 @@ def _project_file(project: ProjectImport) -> tuple[str, list[Comment], list[Miss
                 missing.append(Missing(_key_text(loc), str(value), "", project.source,
                                        f"无法使用（{message.removeprefix('Value error, ')}）"))
     comments = [Comment(key_path(m.key) if m.key else (), _comment(m, project.source)) for m in missing]
-    head = ["#:schema ./project.schema.json", f"由 perfdoc import 导入自 {project.source}"]
+    head = ["#:schema ./project.schema.json", f"由 perfdoc import 导入自 {_name(project.source)}"]
     for what, file in (("项目经费情况说明", project.narrative_from), ("自评表", project.evaluation_from)):
         if file and file != project.source:
-            head.append(f"{what}导入自 {file}")
+            head.append(f"{what}导入自 {_name(file)}")
     return project_text(data, comments=comments, head=head), comments, missing
 
 

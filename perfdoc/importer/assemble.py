@@ -66,6 +66,7 @@ class ProjectImport:
     template: Template | None = None  # the recognised layout's, for amounts the document does not print
     printed: dict[str, str] = field(default_factory=dict)  # "funding.total" → "4,483,000.00"
     evaluation_unit: str = "元"
+    evaluation_read: SelfEvalRead | None = None
 
     def amounts_as_printed(self) -> None:
         """Turn the amounts (Decimal 元) into the text the document prints, in its unit."""
@@ -145,6 +146,7 @@ def _merge_selfeval(project: ProjectImport, read: SelfEvalRead, file: str, metho
     project.data["evaluation"] = evaluation
     project.missing += _missing(read.unread, file)
     project.evaluation_from = file
+    project.evaluation_read = read
     indicators = project.data.setdefault("indicators", [])
     free: dict[tuple, list[int]] = {}
     for i, ind in enumerate(indicators):
@@ -184,6 +186,39 @@ def _key(indicator: dict) -> tuple:
     return tuple(squash(str(indicator.get(k) or "")) for k in ("level1", "level2", "name"))
 
 
+_DECLARED = ("project", "funding", "goals", "indicators")
+
+
+def _declared(project: ProjectImport) -> dict:
+    return {k: project.data.get(k) for k in _DECLARED}
+
+
+def _add(result: Collected, project: ProjectImport, where: str) -> ProjectImport | None:
+    """Add a project; the same 申报表 met again (the 汇总表 and a single form) is the one already added,
+    another 申报表 of the same name is noted and left out."""
+    same = next((p for p in result.projects if squash(p.name) == squash(project.name)), None)
+    if same is None:
+        result.projects.append(project)
+        return project
+    if _declared(same) == _declared(project):
+        return same
+    result.notes.append(Missing("", project.name, where, project.source,
+                                f"与{same.source}中的同名项目内容不同（重复的申报表），未导入"))
+    return None
+
+
+def _attach(project: ProjectImport | None, part: Part, file: str, result: Collected, templates, default) -> None:
+    """The 经费说明 just before a 申报表 in the same document."""
+    if project is None:
+        return
+    read = _read(part, project, templates, default)
+    if project.narrative_from is None:
+        _apply_narrative(project, read, file)
+    elif read.data != project.data.get("narrative", {}):
+        result.notes.append(Missing("", part.title, part.where, file,
+                                    f"与{project.narrative_from}中的经费说明内容不同（重复的经费说明），未导入"))
+
+
 def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template], default: Template,
                      method: ScoringMethod = TEN) -> Collected:
     """Projects from every 申报表, with their 经费说明 and 自评表; notes for what found no project."""
@@ -200,14 +235,13 @@ def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template
                 pending = part
             elif part.kind == "declaration":
                 read = read_declaration(part.tables, label=doc.label, heading=part.heading)
-                project = _declaration_project(read, part, doc.label, year, templates)
+                project = _add(result, _declaration_project(read, part, doc.label, year, templates), part.where)
                 if pending is not None:
-                    if pending.name is None or squash(pending.name) == squash(project.name):
-                        _apply_narrative(project, _read(pending, project, templates, default), doc.label)
+                    if pending.name is None or project is None or squash(pending.name) == squash(project.name):
+                        _attach(project, pending, doc.label, result, templates, default)
                     else:
                         loose_narratives.append((pending, doc.label))
                     pending = None
-                result.projects.append(project)
             elif part.kind == "selfeval":
                 if pending is not None:
                     loose_narratives.append((pending, doc.label))
@@ -220,11 +254,14 @@ def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template
     for part, file in loose_narratives:
         _pair_narrative(part, file, result, templates, default)
     for read, part, file in selfevals:
-        match = [p for p in result.projects if squash(p.name) == squash(read.name) and p.evaluation_from is None]
-        if not match:
+        match = next((p for p in result.projects if squash(p.name) == squash(read.name)), None)
+        if match is None:
             result.notes.append(Missing("", read.name, part.where, file, "自评表没有对应的申报表（所给文件中没有同名项目），未导入"))
-            continue
-        _merge_selfeval(match[0], read, file, method, templates)
+        elif match.evaluation_read is None:
+            _merge_selfeval(match, read, file, method, templates)
+        elif (match.evaluation_read.evaluation, match.evaluation_read.indicators) != (read.evaluation, read.indicators):
+            result.notes.append(Missing("", read.name, part.where, file,
+                                        f"与{match.evaluation_from}中的自评表内容不同（重复的自评表），未导入"))
     return result
 
 
@@ -239,18 +276,20 @@ def _read(part: Part, project: ProjectImport, templates: dict[str, Template], de
 
 def _pair_narrative(part: Part, file: str, result: Collected, templates: dict[str, Template],
                     default: Template) -> None:
-    """A 经费说明 not next to its 申报表: the project its title names, else the one its 项目概述 names."""
-    free = [p for p in result.projects if p.narrative_from is None]
+    """A 经费说明 not next to its 申报表: the project its title names, else the one whose 项目概述 sentence
+    (name, dates, amount) it is."""
+    ordered = sorted(result.projects, key=lambda p: p.narrative_from is not None)
     if part.name is not None:
-        named = [p for p in free if squash(p.name) == squash(part.name)]
-        if named:
-            _apply_narrative(named[0], _read(part, named[0], templates, default), file)
+        named = next((p for p in ordered if squash(p.name) == squash(part.name)), None)
+        if named is not None:
+            _attach(named, part, file, result, templates, default)
             return
-    for project in free:
+    for project in ordered:
+        if not squash(project.name) or squash(project.name) not in "".join(squash(p.text) for p in part.paras[:4]):
+            continue
         read = _read(part, project, templates, default)
-        if not any(u.key == "narrative.overview" for u in read.unread) and any(
-                squash(project.name) in squash(p.text) for p in part.paras[:3]):
-            _apply_narrative(project, read, file)
+        if "narrative.overview" not in {u.key for u in read.unread}:
+            _attach(project, part, file, result, templates, default)
             return
     result.notes.append(Missing("", part.title or (part.paras[0].text if part.paras else ""), part.where, file,
                                 "经费说明没有对应的申报表（所给文件中没有同名项目），未导入"))

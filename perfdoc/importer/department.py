@@ -52,7 +52,6 @@ def department_data(docs: list[DocumentParts], projects: list[ProjectImport]) ->
     missing: list[Missing] = []
     trailing: dict[tuple, str] = {}
     info: dict = {}
-    source = header.where if header is not None else ""
     label = next((d.label for d in docs if d.header is header), docs[0].label if docs else "") if header else (
         docs[0].label if docs else "")
     if header is not None:
@@ -81,8 +80,6 @@ def department_data(docs: list[DocumentParts], projects: list[ProjectImport]) ->
         trailing[("layout", "template")] = "原文的版式不是 perfdoc 内置的版式，按默认版式生成；可改为自定义版式"
     if unit:
         data["layout"]["unit"] = unit
-    if source:
-        trailing[("department", "name")] = f"取自{label}的标题（{source}）"
     return data, missing, trailing
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from ..model import Department, Project
 from ..model.project import EvaluationRow
 
-__all__ = ["Comment", "write_toml", "project_text", "department_text", "key_path", "toml_string"]
+__all__ = ["Comment", "write_toml", "project_text", "department_text", "key_path", "toml_string", "model_of"]
 
 #: Strings longer than this (characters) are written as multi-line strings even on one line.
 LONG_TEXT = 60
@@ -108,16 +108,16 @@ def _key(key: str) -> str:
     return key if _BARE_KEY.match(key) else toml_string(key)
 
 
-def _model_of(annotation) -> tuple[type[BaseModel] | None, bool]:
+def model_of(annotation) -> tuple[type[BaseModel] | None, bool]:
     """(the model class a field holds, whether it is a list of them)."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin in (list, tuple) and args:
-        model, _ = _model_of(args[0])
+        model, _ = model_of(args[0])
         return model, model is not None
     if args:
         for arg in args:
-            model, many = _model_of(arg)
+            model, many = model_of(arg)
             if model is not None:
                 return model, many
         return None, False
@@ -164,7 +164,7 @@ class _Writer:
         fields = model.model_fields if model is not None else {}
         scalars, tables = [], []
         for k in keys:
-            sub, many = _model_of(fields[k].annotation) if k in fields else (None, False)
+            sub, many = model_of(fields[k].annotation) if k in fields else (None, False)
             if isinstance(data[k], dict) and not (sub is not None and issubclass(sub, _INLINE)):
                 tables.append((k, sub, False))
             elif isinstance(data[k], list) and data[k] and all(isinstance(v, dict) for v in data[k]) and many:
@@ -186,7 +186,7 @@ class _Writer:
                 value = _value(data[k], _paragraphs(path + (k,)))
                 self.out.append(f"{_key(k)} = {value}{self.trailing_text(path + (k,))}")
             elif k not in data and k in fields:
-                sub, _ = _model_of(fields[k].annotation)
+                sub, _ = model_of(fields[k].annotation)
                 if sub is None or issubclass(sub, _INLINE):
                     self.emit_comments(self.comments_at(path + (k,), exact=False))
         for k, sub, many in tables:
@@ -238,7 +238,7 @@ def _with_tables(data: dict, paths: list[tuple], model: type[BaseModel]) -> dict
             fields = cls.model_fields if cls is not None else {}
             if part not in fields:
                 break
-            sub, many = _model_of(fields[part].annotation)
+            sub, many = model_of(fields[part].annotation)
             if sub is None or many or issubclass(sub, _INLINE):
                 break
             if part not in node:
