@@ -479,10 +479,13 @@ def test_no_unit_printed_amounts_are_not_guessed():
     assert [(u.key, u.text, u.where) for u in read.unread] == [("funding.total", "300000", "第 1 个表格第 2 行")]
 
 
-def test_a_selfeval_or_a_meeting_note_is_no_declaration():
+def test_a_selfeval_an_index_or_a_meeting_note_is_no_declaration():
     d = docx.Document()
     add_table(d, [["会议名称", "周例会"], ["时间", "2023年1月1日"]])
-    add_table(d, [["项目名称", "x"], ["项目资金（万元）", "年初预算数"], ["^", "全年执行数"]])
+    add_table(d, [["项目名称", "x"], ["实施单位", "y"], ["项目资金（万元）", "年初预算数"], ["^", "全年执行数"]])
+    # a 汇总表's index of projects
+    add_table(d, [["序号", "项目名称", "项目类别", "年度资金申请总额（元）"], ["1", "人才系列计划", "特定目标类", "600,000.00"],
+                  ["合计", "<", "<", "600,000.00"]])
     tables, _ = parts(saved(d))
-    assert [is_declaration(t) for t in tables] == [False, False]
-    assert [is_indicator_table(t) for t in tables] == [False, False]
+    assert [is_declaration(t) for t in tables] == [False, False, False]
+    assert [is_indicator_table(t) for t in tables] == [False, False, False]

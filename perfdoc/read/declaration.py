@@ -63,12 +63,14 @@ _SELFEVAL_MARKS = {"全年执行数", "实际完成值", "年初预算数", "实
 
 
 def is_declaration(table: Table) -> bool:
-    """A table that starts a 申报表: 项目名称 and a funding label or the indicator heading, and
-    nothing of a 自评表 (全年执行数, 实际完成值)."""
+    """A table that starts a 申报表: 项目名称, 主管部门 / 实施单位 / a plan date, and a funding
+    label or the indicator heading; nothing of a 自评表 (全年执行数, 实际完成值).  (A 汇总表's
+    index of projects has 项目名称 and 年度资金申请总额 but none of the second kind.)"""
     keys = _keys(table)
     if keys & _SELFEVAL_MARKS:
         return False
-    return "name" in keys and bool(keys & {"total", "annual", "block", "head:level1", "start", "end"})
+    return ("name" in keys and bool(keys & {"authority", "implementer", "start", "end", "period"})
+            and bool(keys & {"total", "annual", "block", "head:level1", "start", "end", "period"}))
 
 
 def is_indicator_table(table: Table) -> bool:
