@@ -172,6 +172,9 @@ def test_printed_targets_and_amounts_of_the_shanghai_layout_as_printed():
 def one_table_form() -> bytes:
     """The whole form in one table, four columns, the funding labels one under another."""
     d = docx.Document()
+    # what comes before the form: text mentioning a 申报表 and a year, then the title and year line
+    d.add_paragraph("七、绩效目标")
+    d.add_paragraph("2022年起实施，详见申报表")
     d.add_paragraph("财政项目支出绩效目标申报表")
     d.add_paragraph("（2023年度）")
     add_table(d, [

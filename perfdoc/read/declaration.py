@@ -110,14 +110,12 @@ class _Reader:
             elif row.own:
                 break
         title, year, number = "", None, None
-        for text in texts:
-            n = L.norm(text)
-            if not title and ("申报表" in n or "填报表" in n or "目标表" in n):
-                title = text.strip()
+        for text in texts:  # the last title and year line before the form are its own
+            if L.is_title(text, "申报表", "填报表", "目标表"):
+                title, number = text.strip(), None
                 for v in L.layouts().values():
                     number = number or L.title_number(text, v.declaration_title)
-            if year is None:
-                year = L.year_of(text)
+            year = L.year_of(text) or year
         return title, year, number
 
     def head(self, end: int) -> None:

@@ -25,7 +25,7 @@ from ..render.variant import Variant
 __all__ = [
     "norm", "split_label", "form_key", "funding_kind", "goal_heading", "indicator_head",
     "read_date", "read_period", "read_amount", "read_choice", "layouts", "year_of", "title_number",
-    "one_line_value", "AmountResult", "has_marks", "goal_period",
+    "one_line_value", "AmountResult", "is_title", "has_marks", "goal_period",
 ]
 
 _SPACE = re.compile(r"\s+|[\u200b\u200c\u200d\ufeff]")
@@ -289,10 +289,18 @@ def layouts() -> dict[str, Variant]:
 
 
 def year_of(text: str) -> int | None:
-    """The year of ``（2026年度）`` or ``2026年度财政项目…``."""
+    """The year of a year line ``（2026年度）`` or of a title ``2026年度财政项目…申报表``."""
     n = norm(text)
-    m = re.search(r"(\d{4})年度?", n)
+    m = re.fullmatch(r"\(?(\d{4})年度?\)?", n) or re.match(r"(\d{4})年度", n)
+    if m is None and len(n) <= 60:
+        m = re.search(r"\((\d{4})年度?\)", n)
     return int(m[1]) if m and 2000 <= int(m[1]) <= 2100 else None
+
+
+def is_title(text: str, *endings: str) -> bool:
+    """A form's title: a short line ending with one of ``endings`` (申报表, 填报表 …) and maybe a number."""
+    n = norm(text)
+    return len(n) <= 60 and re.search(f"(?:{'|'.join(map(re.escape, endings))})\\d*$", n) is not None
 
 
 def title_number(text: str, title: str) -> int | None:

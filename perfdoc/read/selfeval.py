@@ -246,10 +246,10 @@ def read_selfeval(tables: list[Table], *, label: str, heading: Sequence[str] = (
         reader.evaluation["outcome"] = reader.goals["outcome"]
     title, year = "", None
     texts = list(reader.heading) + [r.own[0].text for r in reader.rows[:2] if len(r.own) == 1]
-    for text in texts:
-        if not title and (L.norm(SELFEVAL_TITLE) in L.norm(text) or "自评表" in L.norm(text)):
+    for text in texts:  # the last title and year line before the form are its own
+        if L.is_title(text, L.norm(SELFEVAL_TITLE), "自评表"):
             title = text.strip()
-        year = year or L.year_of(text)
+        year = L.year_of(text) or year
     return SelfEvalRead(
         name=reader.head.get("name", ""), evaluation=reader.evaluation, indicators=indicators,
         unread=reader.unread, year=year, title=title, authority=reader.head.get("authority"),
