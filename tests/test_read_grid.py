@@ -184,6 +184,14 @@ def test_tabs_breaks_and_check_box_symbols():
     assert para_text(xml) == "专项资金□\t经常性项目☑\n下一行"
 
 
+def test_check_boxes_typed_as_letters_of_a_symbol_font():
+    wingdings = '<w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr>'
+    xml = (f'<w:r>{wingdings}<w:t>\u00fe</w:t></w:r><w:r><w:t>经常性项目 </w:t></w:r>'
+           f'<w:r>{wingdings}<w:t>\u00a8</w:t></w:r><w:r><w:t>一次性项目 </w:t></w:r>'
+           f'<w:r>{wingdings}<w:t>J</w:t></w:r>')
+    assert para_text(xml) == "☑经常性项目 □一次性项目 \uf04a"
+
+
 def test_content_control_inside_a_paragraph():
     xml = ('<w:r><w:t>实施单位：</w:t></w:r><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
            '<w:r><w:t>某某中心</w:t></w:r></w:sdtContent></w:sdt>')

@@ -69,20 +69,45 @@ class Paragraph:
 
 # -- text of a paragraph ------------------------------------------------------------------------
 
-def _symbol(node: etree._Element) -> str:
-    font = (node.get(W + "font") or "").strip().lower()
-    try:
-        code = int(node.get(W + "char") or "", 16)
-    except ValueError:
-        return ""
+def _in_font(font: str, code: int) -> str:
+    """A character of a symbol font as the character it shows: a check box, else a private-use
+    character (visibly not text, never guessed)."""
     if code >= 0xF000:
         code -= 0xF000
     known = _SYMBOLS.get((font, code))
     if known:
         return known
     if font.startswith(("wingdings", "webdings", "symbol")):
-        return chr(0xF000 + code)  # a private-use character: visibly not text, never guessed
+        return chr(0xF000 + code)
     return chr(code)
+
+
+def _symbol(node: etree._Element) -> str:
+    font = (node.get(W + "font") or "").strip().lower()
+    try:
+        code = int(node.get(W + "char") or "", 16)
+    except ValueError:
+        return ""
+    return _in_font(font, code)
+
+
+def _symbol_font(t: etree._Element) -> str | None:
+    """The symbol font (Wingdings …) of the run holding a w:t, when the run sets one: WPS and
+    older Word write a check box as the letter of that font (``þ`` in Wingdings is ☑)."""
+    run = t.getparent()
+    fonts = run.find(f"{W}rPr/{W}rFonts") if run is not None else None
+    if fonts is None:
+        return None
+    font = (fonts.get(W + "ascii") or fonts.get(W + "hAnsi") or "").strip().lower()
+    return font if font.startswith(("wingdings", "webdings", "symbol")) else None
+
+
+def _text(t: etree._Element) -> str:
+    text = t.text or ""
+    font = _symbol_font(t) if text else None
+    if font is None:
+        return text
+    return "".join(_in_font(font, ord(ch)) if ord(ch) < 0x100 or ord(ch) >= 0xF000 else ch for ch in text)
 
 
 def _alternate(node: etree._Element) -> list[etree._Element]:
@@ -104,7 +129,7 @@ def _node(child: etree._Element, out: list[str], boxes: list[etree._Element]) ->
     if not isinstance(tag, str) or tag in _SKIP:
         return
     if tag == W + "t":
-        out.append(child.text or "")
+        out.append(_text(child))
     elif tag in (W + "tab", W + "ptab"):
         out.append("\t")
     elif tag == W + "br":
