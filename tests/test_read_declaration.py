@@ -492,3 +492,40 @@ def test_a_selfeval_an_index_or_a_meeting_note_is_no_declaration():
     tables, _ = parts(saved(d))
     assert [is_declaration(t) for t in tables] == [False, False, False]
     assert [is_indicator_table(t) for t in tables] == [False, False, False]
+
+
+def test_funding_as_headings_over_values_and_the_unit_above_the_table():
+    d = docx.Document()
+    d.add_paragraph("财政项目支出绩效目标申报表")
+    d.add_paragraph("单位：万元")
+    add_table(d, [
+        ["项目名称", "道路养护", "<", "<", "<"],
+        ["实施单位", "某区路政所", "<", "<", "<"],
+        ["项目资金", "项目资金总额", "财政资金", "其他资金", ""],
+        ["^", "120", "100", "20", ""],
+        ["^", "年度资金申请总额", "当年财政拨款", "上年结转资金", "其他资金"],
+        ["^", "45.5", "30", "5.5", "10"],
+    ])
+    tables, heading = parts(saved(d))
+    read = read_declaration(tables, label="x", heading=heading)
+    assert read.unread == []
+    assert read.unit == "万元"
+    assert read.data["funding"] == {
+        "total": Decimal("1200000"), "total_fiscal": Decimal("1000000"), "total_other": Decimal("200000"),
+        "annual": Decimal("455000"), "annual_appropriation": Decimal("300000"),
+        "annual_carryover": Decimal("55000"), "annual_other": Decimal("100000"),
+    }
+
+
+def test_an_empty_value_is_not_taken_from_the_row_below():
+    d = docx.Document()
+    add_table(d, [
+        ["项目名称", "道路养护", "项目类别", ""],
+        ["主管部门", "某区建设局", "实施单位", "某区路政所"],
+        ["计划开始日期", "2023-01-01", "计划完成日期", "2023-12-31"],
+    ])
+    tables, heading = parts(saved(d))
+    read = read_declaration(tables, label="x", heading=heading)
+    assert read.unread == []
+    assert read.data["project"] == {"name": "道路养护", "authority": "某区建设局", "implementer": "某区路政所",
+                                    "start": dt.date(2023, 1, 1), "end": dt.date(2023, 12, 31)}

@@ -70,19 +70,27 @@ def cell_at(row: Row, col: int) -> Cell | None:
 
 def value_of(rows: list[Row], r: int, j: int, is_label: Callable[[str], bool]) -> tuple[Cell, Row] | None:
     """The value cell of the label ``rows[r].cells[j]``: the next cell to its right when that is
-    no label; else the cell under it, in the next row at the same column, when that is no label."""
+    no label; else (or when it is empty in a row of headings over a row of values) the cell
+    under the label, in the next row at the same column, when that is no label."""
     row = rows[r]
     label = row.cells[j]
+    below_row = rows[r + 1] if r + 1 < len(rows) and rows[r + 1].table is row.table else None
+    below = None
+    if below_row is not None:
+        below = next((c for c in below_row.cells if c.col == label.col and not c.continued
+                      and not is_label(c.text)), None)
     if j + 1 < len(row.cells):
         right = row.cells[j + 1]
         if not right.continued and not is_label(right.text):
-            return right, row
-    if r + 1 < len(rows) and rows[r + 1].table is row.table:
-        below = rows[r + 1]
-        for c in below.cells:
-            if c.col == label.col and not c.continued and not is_label(c.text):
-                return c, below
-    return None
+            if right.text.strip() or below is None or not _headings_over_values(row, below_row, is_label):
+                return right, row
+    return (below, below_row) if below is not None else None
+
+
+def _headings_over_values(row: Row, below: Row, is_label: Callable[[str], bool]) -> bool:
+    """``row`` holds only labels (and empty cells) and ``below`` no label at all."""
+    return (all(is_label(c.text) for c in row.own if c.text.strip())
+            and not any(is_label(c.text) for c in below.own if c.text.strip()))
 
 
 def find_heading(rows: list[Row], head_of: Callable[[str], str | None], needed: tuple[str, ...]) -> int | None:
