@@ -1,0 +1,289 @@
+"""``perfdoc import``: bad documents refused, the output folder rules, --into, and what cannot be read.
+
+Bad documents (not a zip, a zip that is not Word, a meeting note, a zip bomb, a DOCTYPE with an
+entity, a password) exit with 2, a Chinese message naming the file, and nothing written.  A value
+that cannot be read is left out: its project file carries a comment where the key would be, the
+command lists it, and exits with 1.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import ROOT, run_cli
+from docx_samples import billion_laughs, external_entity, ole, package, zip_bomb
+from libreoffice import SOFFICE, need_libreoffice
+from perfdoc.load import load_department
+
+DEPARTMENT = """\
+[department]
+name = "测试街道办事处"
+authority = "测试区人民政府"
+year = 2026
+
+[layout]
+template = "shanghai"
+unit = "元"
+"""
+
+PROJECT = """\
+[project]
+name = "{name}"
+year = 2026
+category = "特定目标类"
+nature = "经常性项目"
+implementer = "测试街道办事处"
+start = 2026-01-01
+end = 2026-12-31
+
+[funding]
+total = 125000
+total_fiscal = 125000
+annual = 125000
+annual_appropriation = 125000
+
+[goals]
+annual = "完成{name}。"
+
+[[indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "{name}次数"
+target = "≥2次"
+"""
+
+
+def _built(tmp_path: Path, names: list[str], tag: str = "dep") -> Path:
+    """A department with one project per name, built; returns the output folder of its documents."""
+    folder = tmp_path / "src" / tag
+    folder.mkdir(parents=True)
+    (folder / "department.toml").write_text(DEPARTMENT, "utf-8")
+    for name in names:
+        (folder / f"{name}.toml").write_text(PROJECT.format(name=name), "utf-8")
+    out = tmp_path / "built"
+    done = run_cli("build", "--force", str(folder), "-o", str(out))  # a small project: not every indicator level
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out / tag
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- bad documents ----------------------------------------------------------------------------
+
+def _meeting_note() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("关于推进社区党建工作的会议纪要")
+    document.add_paragraph("时间：2026年3月5日")
+    document.add_paragraph("会议议定：一、加强组织建设；二、做好经费保障。")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "参会人员"
+    table.cell(0, 1).text = "张三、李四"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _not_word_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("readme.txt", "hello")
+    return out.getvalue()
+
+
+BAD = {
+    "not_a_zip": (b"just some text, not a Word document\n", "不是 Word（.docx）文件"),
+    "zip_not_word": (_not_word_zip(), "其中没有 word/document.xml"),
+    "meeting_note": (_meeting_note(), "其中没有申报表、项目经费情况说明或自评表"),
+    "zip_bomb": (zip_bomb(60), "可能是“压缩炸弹”"),
+    "billion_laughs": (package(document=billion_laughs()), "声明了 DOCTYPE 或实体"),
+    "external_entity": (package(document=external_entity()), "声明了 DOCTYPE 或实体"),
+    "password": (ole(["EncryptionInfo", "EncryptedPackage"]), "设有打开密码"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_bad_document_refused(kind, tmp_path):
+    data, reason = BAD[kind]
+    bad = tmp_path / f"{kind}.docx"
+    bad.write_bytes(data)
+    out = tmp_path / "out" / "dep"
+    done = run_cli("import", str(bad), "-o", str(out))
+    assert done.returncode == 2
+    assert f"{kind}.docx" in done.stderr and reason in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_document_among_good_ones_writes_nothing(tmp_path):
+    built = _built(tmp_path, ["社区活动"])
+    bad = tmp_path / "坏文件.docx"
+    bad.write_bytes(BAD["billion_laughs"][0])
+    out = tmp_path / "out"
+    done = run_cli("import", str(built / "2026年度项目绩效目标汇总表.docx"), str(bad), "-o", str(out))
+    assert done.returncode == 2
+    assert "坏文件.docx：部件“word/document.xml”声明了 DOCTYPE 或实体" in done.stderr
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".perfdoc-tmp-")]
+
+
+def test_missing_file(tmp_path):
+    done = run_cli("import", str(tmp_path / "没有这个文件.docx"), "-o", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "没有这个文件.docx" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# -- the output folder ------------------------------------------------------------------------
+
+def test_non_empty_folder_refused(tmp_path):
+    built = _built(tmp_path, ["社区活动"])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "笔记.txt").write_text("别动我", "utf-8")
+    done = run_cli("import", str(built / "2026年度项目绩效目标汇总表.docx"), "-o", str(out))
+    assert done.returncode == 2
+    assert f"文件夹 {out} 已存在且不是空的，不会覆盖" in done.stderr
+    assert _tree(out) == {"笔记.txt": "别动我".encode()}
+
+
+def test_empty_folder_used(tmp_path):
+    built = _built(tmp_path, ["社区活动"])
+    out = tmp_path / "out"
+    out.mkdir()
+    done = run_cli("import", str(built / "2026年度项目绩效目标汇总表.docx"), "-o", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(_tree(out)) == ["department.schema.json", "department.toml", "project.schema.json", "社区活动.toml"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".perfdoc-tmp-")]
+
+
+def test_into_adds_new_projects_only(tmp_path):
+    first = _built(tmp_path, ["社区活动", "党员教育"], "first")
+    dep = tmp_path / "dep"
+    done = run_cli("import", str(first / "2026年度项目绩效目标汇总表.docx"), "-o", str(dep))
+    assert done.returncode == 0, done.stdout + done.stderr
+    (dep / "社区活动.toml").write_text((dep / "社区活动.toml").read_text("utf-8") + "# 我的笔记\n", "utf-8")
+    before = _tree(dep)
+    second = _built(tmp_path, ["社区活动", "阵地建设"], "second")
+    done = run_cli("import", str(second / "2026年度项目绩效目标汇总表.docx"), "-o", str(dep), "--into")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "  阵地建设.toml  阵地建设" in done.stdout
+    assert "未导入  社区活动：文件夹中已有同名项目（社区活动.toml），不会覆盖" in done.stdout
+    after = _tree(dep)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert sorted(set(after) - set(before)) == ["阵地建设.toml"]
+    loaded = load_department(dep)
+    assert not loaded.fatal
+    assert sorted(p.model.name for p in loaded.departments[0].projects) == ["党员教育", "社区活动", "阵地建设"]
+
+
+def test_into_all_new_exits_0_and_avoids_taken_file_names(tmp_path):
+    first = _built(tmp_path, ["社区活动"], "first")
+    dep = tmp_path / "dep"
+    assert run_cli("import", str(first / "2026年度项目绩效目标汇总表.docx"), "-o", str(dep)).returncode == 0
+    # a project file named like the new project, holding another project
+    (dep / "阵地建设.toml").write_text(PROJECT.format(name="阵地建设（一期）"), "utf-8")
+    second = _built(tmp_path, ["阵地建设"], "second")
+    done = run_cli("import", str(second / "阵地建设-申报表.docx"), str(second / "阵地建设-经费说明.docx"),
+                   "-o", str(dep), "--into")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "已向" in done.stdout and "阵地建设-2.toml  阵地建设" in done.stdout
+    assert PROJECT.format(name="阵地建设（一期）") == (dep / "阵地建设.toml").read_text("utf-8")
+    text = (dep / "阵地建设-2.toml").read_text("utf-8")
+    assert 'name = "阵地建设"' in text
+    assert "authority" not in text  # the department's default
+
+
+def test_into_needs_a_department_folder(tmp_path):
+    built = _built(tmp_path, ["社区活动"])
+    done = run_cli("import", str(built / "2026年度项目绩效目标汇总表.docx"), "-o", str(tmp_path / "nothing"), "--into")
+    assert done.returncode == 2
+    assert "不是单位文件夹（其中没有 department.toml）" in done.stderr
+    assert not (tmp_path / "nothing").exists()
+
+
+# -- what cannot be read ----------------------------------------------------------------------
+
+def _replace_text(docx_path: Path, old: str, new: str, target: Path) -> None:
+    with zipfile.ZipFile(docx_path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert xml.count(old) == 1, old
+    parts["word/document.xml"] = xml.replace(old, new).encode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_unreadable_value_left_out_with_comment_and_exit_1(tmp_path):
+    built = _built(tmp_path, ["社区活动"])
+    form = tmp_path / "社区活动-申报表.docx"
+    _replace_text(built / "社区活动-申报表.docx", "2026-12-31", "2026-13-31", form)
+    out = tmp_path / "out"
+    done = run_cli("import", str(form), "-o", str(out))
+    assert done.returncode == 1, done.stdout + done.stderr
+    text = (out / "社区活动.toml").read_text("utf-8")
+    lines = text.split("\n")
+    line = lines.index("# end：导入时无法识别：“2026-13-31”（原文第 1 个表格第 3 行）") + 1
+    assert lines[line - 2] == "start = 2026-01-01"
+    assert f"{out / '社区活动.toml'}:{line}  project.end：无法识别“2026-13-31”（社区活动-申报表.docx 第 1 个表格第 3 行）" \
+        in done.stdout
+    # the department name is not in a single form: left out and said so
+    department = (out / "department.toml").read_text("utf-8")
+    assert "# name：导入时未找到：所给文件中没有汇总表标题（“…年度项目绩效目标汇总表”），请填写单位名称\n" in department
+    check = run_cli("check", str(out))
+    assert check.returncode == 2
+    assert "缺少必填项 project.end" in check.stdout + check.stderr
+
+
+def test_all_read_exit_0(tmp_path):
+    built = _built(tmp_path, ["社区活动"])
+    out = tmp_path / "out"
+    done = run_cli("import", str(built / "2026年度项目绩效目标汇总表.docx"), "-o", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "无法识别" not in done.stdout
+    assert "导入时" not in "".join(p.read_text("utf-8") for p in out.glob("*.toml"))
+    assert run_cli("check", str(out)).returncode in (0, 1)
+
+
+# -- .doc ---------------------------------------------------------------------------------------
+
+def test_doc_without_libreoffice_says_what_to_install(tmp_path):
+    doc = tmp_path / "旧申报表.doc"
+    doc.write_bytes(ole(["WordDocument", "1Table"]))
+    env = {k: v for k, v in os.environ.items() if k != "PERFDOC_SOFFICE"}
+    env.update(PATH=str(Path(sys.executable).parent), PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "perfdoc", "import", str(doc), "-o", str(tmp_path / "out")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 2
+    assert "旧申报表.doc：这是旧版 Word 97-2003 文档（.doc），读取它需要 LibreOffice" in done.stderr
+    assert "libreoffice-writer-nogui" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.libreoffice
+def test_doc_converted_through_libreoffice(tmp_path):
+    need_libreoffice()
+    built = _built(tmp_path, ["社区活动", "党员教育"])
+    saved = tmp_path / "doc"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--norestore",
+                    "--convert-to", "doc", "--outdir", str(saved), str(built / "2026年度项目绩效目标汇总表.docx")],
+                   check=True, capture_output=True, timeout=300)
+    doc = saved / "2026年度项目绩效目标汇总表.doc"
+    assert doc.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    out = tmp_path / "out"
+    done = run_cli("import", str(doc), "-o", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    dep = load_department(out).departments[0]
+    assert dep.model.department.name == "测试街道办事处"
+    assert [p.model.name for p in dep.ordered_projects()] == ["党员教育", "社区活动"]  # the 汇总表 order
+    assert all(str(p.model.funding.annual.yuan) == "125000.00" for p in dep.projects)
