@@ -529,3 +529,88 @@ def test_an_empty_value_is_not_taken_from_the_row_below():
     assert read.unread == []
     assert read.data["project"] == {"name": "道路养护", "authority": "某区建设局", "implementer": "某区路政所",
                                     "start": dt.date(2023, 1, 1), "end": dt.date(2023, 12, 31)}
+
+
+EDGE_PROJECT = '''
+[project]
+name = "“两新”党建（二期）"
+year = 2026
+nature = "阶段性项目"
+category = "专项资金"
+authority = "上海市闵行区财政局"
+implementer = "闵行区社区服务中心"
+start = 2024-01-01
+end = 2026-12-31
+
+[funding]
+total = "10,308,000.00"
+total_fiscal = "10,000,000.00"
+total_other = "308,000.00"
+annual = "3,498,000.55"
+annual_appropriation = "3,000,000.55"
+annual_carryover = "498,000.00"
+annual_other = 0
+
+[goals]
+period = [2024, 2026]
+overall = """第一段：“引号”、（括号）；分号。
+
+  第二段 with ASCII, 100%."""
+annual = "年度目标"
+
+[[indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "服务人次"
+target = "≥123456789人次/年"
+
+[[indicators]]
+level1 = "产出指标"
+level2 = "时效指标"
+name = "补贴发放"
+target = "按实际工作人数按月足额发放，全年不少于12次，覆盖全部在职人员及退休人员"
+'''
+
+
+@pytest.mark.parametrize("layout", ["shanghai", "huacao-2022", "songjiang-2022"])
+def test_a_multi_year_project_with_long_values_in_each_layout(layout):
+    from perfdoc.load import load_project_text
+
+    project, problems = load_project_text(EDGE_PROJECT, Path("项目.toml"))
+    assert project is not None, problems
+    tables, heading = parts(to_bytes(build_declaration(project, find_template(layout), number=12)))
+    read = read_declaration(tables, label="x", heading=heading)
+    assert read.unread == []
+    assert read.layout == layout
+    assert read.number == (12 if layout == "songjiang-2022" else None)
+    expected = {"name": "“两新”党建（二期）", "category": "专项资金", "authority": "上海市闵行区财政局",
+                "implementer": "闵行区社区服务中心", "start": dt.date(2024, 1, 1), "end": dt.date(2026, 12, 31),
+                "year": 2026}
+    if layout == "shanghai":
+        expected["nature"] = "阶段性项目"
+    assert read.data["project"] == expected
+    assert read.data["funding"] == {
+        "total": Decimal("10308000.00"), "total_fiscal": Decimal("10000000.00"), "total_other": Decimal("308000.00"),
+        "annual": Decimal("3498000.55"), "annual_appropriation": Decimal("3000000.55"),
+        "annual_carryover": Decimal("498000.00"), "annual_other": Decimal("0"),
+    }
+    assert read.printed["funding.annual"] == {"shanghai": "3,498,000.55", "huacao-2022": "349.800055",
+                                              "songjiang-2022": "3498000.55"}[layout]
+    assert read.data["goals"] == {"period": [2024, 2026], "overall": "第一段：“引号”、（括号）；分号。\n第二段 with ASCII, 100%.",
+                                  "annual": "年度目标"}
+    targets = [i["target"] for i in read.data["indicators"]]
+    assert targets == [
+        "≥123456789.00(人次/年)" if layout == "shanghai" else "≥123456789人次/年",
+        "按实际工作人数按月足额发放，全年不少于12次，覆盖全部在职人员及退休人员",
+    ]
+
+
+def test_a_form_without_indicators_has_none():
+    from perfdoc.load import load_project_text
+
+    text = EDGE_PROJECT.split("[[indicators]]")[0]
+    project, problems = load_project_text(text, Path("项目.toml"))
+    tables, heading = parts(to_bytes(build_declaration(project, find_template("shanghai"))))
+    read = read_declaration(tables, label="x", heading=heading)
+    assert read.unread == []
+    assert read.data["indicators"] == []

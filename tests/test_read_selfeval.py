@@ -91,7 +91,8 @@ def test_the_seed_figures_as_printed(department):
     assert (read.evaluation["total"], read.evaluation["grade"]) == (Decimal("97.00"), "优")
 
 
-def foreign_selfeval(grade: str = "良", score: str = "4") -> bytes:
+def foreign_selfeval(grade: str = "良", score: str = "4", expected: str = "全年服务8000人次。",
+                     outcome: str = "全年服务8120人次。\n举办活动12场。") -> bytes:
     """A 自评表 in one table, amounts in 元, other spellings of the labels."""
     d = docx.Document()
     d.add_paragraph("2023年度财政项目支出绩效自评表")
@@ -103,7 +104,7 @@ def foreign_selfeval(grade: str = "良", score: str = "4") -> bytes:
         ["^", "其中:财政拨款", "1,500,000.00", "1,450,000.00", "1,400,000.00", "-", "96.55", "-"],
         ["^", "其他资金", "150,000.00", "150,000.00", "120,000.00", "-", "80.00", "-"],
         ["年度总体目标", "预期目标", "<", "<", "实际完成情况", "<", "<", "<"],
-        ["^", "全年服务8000人次。", "<", "<", "全年服务8120人次。\n举办活动12场。", "<", "<", "<"],
+        ["^", expected, "<", "<", outcome, "<", "<", "<"],
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
         ["产出指标", "数量指标", "服务人次", "≥8000人", "8120人", "50", "50", ""],
         ["效益指标", "社会效益指标", "居民获得感", "提升", "有所提升", "30", score, "宣传不足，\n下年加强。"],
@@ -156,3 +157,10 @@ def test_unreadable_grade_and_score_are_listed():
     ]
     assert "grade" not in read.evaluation
     assert "score" not in read.indicators[1]
+
+
+def test_texts_that_read_like_labels_are_texts():
+    tables, heading = parts(foreign_selfeval(expected="年度目标", outcome="完成情况"))
+    read = read_selfeval(tables, label="x", heading=heading)
+    assert read.unread == []
+    assert (read.expected, read.evaluation["outcome"]) == ("年度目标", "完成情况")

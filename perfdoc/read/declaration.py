@@ -119,48 +119,52 @@ class _Reader:
         return title, year, number
 
     def head(self, end: int) -> None:
-        form_labels: list[tuple[int, int, str]] = []
-        funding: list[tuple[int, int, str, str | None]] = []  # row, cell, kind, label's own unit
-        for r, row in enumerate(self.rows[:end]):
+        """The rows above the indicator heading, in reading order: each label takes its value
+        cell, and a cell taken as a value is never read as a label (a 年度总体目标 reading
+        ``年度目标``, a 项目类别 reading ``其他``)."""
+        taken: set[int] = set()
+        funding: list[tuple[int, int, str, str | None, tuple[Cell, Row] | None]] = []
+        rows = self.rows[:end]
+        for r, row in enumerate(rows):
             for j, c in enumerate(row.cells):
-                if c.continued or not c.text.strip():
+                if c.continued or not c.text.strip() or id(c) in taken:
                     continue
                 key, kind, goal = L.form_key(c.text), L.funding_kind(c.text), L.goal_heading(c.text)
-                if kind:
-                    funding.append((r, j, kind, L.split_label(c.text)[1]))
-                    if kind == "block":
-                        self.features["funding_label"] = L.norm(c.text)
-                elif key:
-                    form_labels.append((r, j, key))
-                elif goal:
-                    form_labels.append((r, j, "goal:" + goal))
                 unit = L.split_label(c.text)[1]
                 if unit and (kind == "block" or "unit" not in self.features):
                     self.features["unit"] = unit
+                found = None
+                if kind:
+                    if kind == "block":
+                        self.features["funding_label"] = L.norm(c.text)
+                    else:
+                        found = value_of(rows, r, j, _is_label)
+                        funding.append((r, j, kind, unit, found))
+                elif key in ("goals", "indicators"):
+                    continue
+                elif key:
+                    found = self.head_value(rows, r, j, key)
+                elif goal:
+                    found = self.goal(rows, r, j, goal)
+                if found is not None:
+                    taken.add(id(found[0]))
         if "unit" not in self.features:
             for text in self.heading:
                 unit = L.split_label(text)[1] if "单位" in L.norm(text) else None
                 if unit:
                     self.features["unit"] = unit
-        for r, j, key in form_labels:
-            self.head_value(r, j, key)
         self.funding(funding)
 
-    def head_value(self, r: int, j: int, key: str) -> None:
-        if key in ("goals", "indicators"):
-            return
-        if key.startswith("goal:"):
-            self.goal(r, j, key[5:])
-            return
+    def head_value(self, rows: list[Row], r: int, j: int, key: str) -> tuple[Cell, Row] | None:
         if key == "nature":
             self.features["nature"] = True
-        found = value_of(self.rows, r, j, _is_label)
+        found = value_of(rows, r, j, lambda text: bool(L.form_key(text)))
         if found is None:
-            return
+            return None
         cell, row = found
         text = cell.text.strip()
         if not text:
-            return
+            return found
         if key in ("start", "end"):
             date = L.read_date(text)
             if date is None:
@@ -184,41 +188,47 @@ class _Reader:
                 self.put("project", key, value, cell, row)
         else:
             self.put("project", key, cell.text.strip(), cell, row)
+        return found
 
-    def goal(self, r: int, j: int, which: str) -> None:
-        label = self.rows[r].cells[j]
+    def goal(self, rows: list[Row], r: int, j: int, which: str) -> tuple[Cell, Row] | None:
+        """A goal heading's text: under it when the row holds both headings (perfdoc's layout),
+        else beside it (or under it, as any label)."""
+        label = rows[r].cells[j]
         self.features[f"goal_{which}"] = L.norm(label.text)
         if which == "overall":
             period = L.goal_period(label.text)
             if period:
                 self.data["goals"]["period"] = list(period)
-        found = value_of(self.rows, r, j, _is_label)
+        others = {L.goal_heading(c.text) for c in rows[r].own if c is not label and c.text.strip()}
+        found = None
+        if others & {"overall", "annual"} - {which} and r + 1 < len(rows) and rows[r + 1].table is rows[r].table:
+            below = next((c for c in rows[r + 1].cells if c.col == label.col and not c.continued), None)
+            found = (below, rows[r + 1]) if below is not None else None
+        else:
+            found = value_of(rows, r, j, _is_label)
         if found is not None:
             self.put("goals", which, clean_text(found[0]), found[0], found[1])
+        return found
 
-    def funding(self, labels: list[tuple[int, int, str, str | None]]) -> None:
-        heads = [(r, self.rows[r].cells[j].col, kind) for r, j, kind, _ in labels if kind in ("total", "annual")]
+    def funding(self, labels: list[tuple[int, int, str, str | None, tuple[Cell, Row] | None]]) -> None:
+        heads = [(r, self.rows[r].cells[j].col, kind) for r, j, kind, _, _ in labels if kind in ("total", "annual")]
         form_unit = self.features.get("unit")
-        for r, j, kind, own_unit in labels:
-            if kind == "block":
+        for r, j, kind, own_unit, found in labels:
+            if found is None:
                 continue
+            cell, row = found
             label = self.rows[r].cells[j]
             if kind in ("fiscal", "other"):
                 group = _group(heads, r, label.col)
                 if group is None:
-                    found = value_of(self.rows, r, j, _is_label)
-                    if found is not None and found[0].text.strip():
-                        self.miss("funding", found[0], found[1])
+                    if cell.text.strip():
+                        self.miss("funding", cell, row)
                     continue
                 key = {"fiscal": {"total": "total_fiscal", "annual": "annual_appropriation"},
                        "other": {"total": "total_other", "annual": "annual_other"}}[kind][group]
             else:
                 key = {"total": "total", "annual": "annual", "appropriation": "annual_appropriation",
                        "carryover": "annual_carryover"}[kind]
-            found = value_of(self.rows, r, j, _is_label)
-            if found is None:
-                continue
-            cell, row = found
             amount = L.read_amount(cell.text, own_unit or form_unit)
             if amount.blank:
                 continue

@@ -127,32 +127,53 @@ class _Reader:
         self.unread.append(Unread(key, cell.text, row.where))
 
     def form(self, end: int) -> None:
+        """The rows above the indicator heading: each label takes its value cell (a cell taken as
+        a value is never read as a label); the funding rows under the funding heads."""
         columns: dict[str, int] = {}
-        for r, row in enumerate(self.rows[:end]):
+        heads_row = None
+        taken: set[int] = set()
+        rows = self.rows[:end]
+        for r, row in enumerate(rows):
             for j, c in enumerate(row.cells):
-                if c.continued or not c.text.strip():
+                if c.continued or not c.text.strip() or id(c) in taken:
                     continue
                 core, unit = L.split_label(c.text)[:2]
                 if unit and (L.funding_kind(c.text) == "block" or self.unit is None):
                     self.unit = unit
                 if core in _FUNDING_ROLES:
                     columns[_FUNDING_ROLES[core]] = c.col
+                    heads_row = r if heads_row is None else heads_row
                     continue
                 key, goal = L.form_key(c.text), _goal_head(c.text)
-                if key in ("name", "authority", "implementer") or goal:
-                    found = value_of(self.rows, r, j, _is_label)
-                    if found is None:
-                        continue
-                    if goal:
-                        self.goals.setdefault(goal, clean_text(found[0]))
-                    elif found[0].text.strip():
-                        self.head.setdefault(key, found[0].text.strip())
-        for r, row in enumerate(self.rows[:end]):
+                if goal:
+                    found = self._goal_text(rows, r, j)
+                elif key in ("name", "authority", "implementer"):
+                    found = value_of(rows, r, j, lambda text: bool(L.form_key(text)))
+                else:
+                    continue
+                if found is None:
+                    continue
+                taken.add(id(found[0]))
+                if goal:
+                    self.goals.setdefault(goal, clean_text(found[0]))
+                elif found[0].text.strip():
+                    self.head.setdefault(key, found[0].text.strip())
+        for row in rows[heads_row + 1:] if heads_row is not None else []:
             for c in row.own:
-                kind = _row_kind(c.text) if c.text.strip() else None
-                if kind and columns:
+                kind = _row_kind(c.text) if c.text.strip() and id(c) not in taken else None
+                if kind:
                     self.funding_row(kind, row, columns)
                     break
+
+    @staticmethod
+    def _goal_text(rows: list[Row], r: int, j: int) -> tuple[Cell, Row] | None:
+        """Under 预期目标 when its row also holds 实际完成情况 (perfdoc's layout), else as any label."""
+        label = rows[r].cells[j]
+        both = {_goal_head(c.text) for c in rows[r].own if c.text.strip()} >= {"expected", "outcome"}
+        if both and r + 1 < len(rows) and rows[r + 1].table is rows[r].table:
+            below = next((c for c in rows[r + 1].cells if c.col == label.col and not c.continued), None)
+            return (below, rows[r + 1]) if below is not None else None
+        return value_of(rows, r, j, _is_label)
 
     def funding_row(self, kind: str, row: Row, columns: dict[str, int]) -> None:
         values: dict[str, Decimal] = {}
