@@ -614,3 +614,24 @@ def test_a_form_without_indicators_has_none():
     read = read_declaration(tables, label="x", heading=heading)
     assert read.unread == []
     assert read.data["indicators"] == []
+
+
+@pytest.mark.parametrize(("boxes", "layout", "category"), [
+    ("专项资金 □  经常性项目 ☑  一次性项目 □", "huacao-2022", "经常性项目"),
+    ("专项资金 □  经常性项目 □  一次性项目 □  党建项目 ☑", "huacao-2022", "党建项目"),
+    ("特定目标类 ☑  其他 □", None, "特定目标类"),
+])
+def test_the_check_box_layout_is_told_by_the_template_options(boxes, layout, category):
+    d = docx.Document()
+    d.add_paragraph("财政项目支出绩效目标申报表")
+    d.add_paragraph("（2022年度）")
+    add_table(d, [
+        ["项目名称", "某项目", "项目类别", boxes],
+        ["主管部门", "某镇人民政府", "实施单位", "某中心"],
+        ["项目绩效目标", "项目总目标（2022年-2022年）", "年度总体目标", "<"],
+        ["^", "总目标", "年度", "<"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值"],
+    ])
+    tables, heading = parts(saved(d))
+    read = read_declaration(tables, label="x", heading=heading)
+    assert (read.layout, read.data["project"]["category"]) == (layout, category)

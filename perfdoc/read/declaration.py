@@ -180,8 +180,8 @@ class _Reader:
                 self.put("project", "end", dates[1], cell, row)
         elif key in ("nature", "category"):
             value, readable = L.read_choice(text)
-            if key == "category":
-                self.features["checkboxes"] = L.has_marks(text)
+            if key == "category" and L.has_marks(text):
+                self.features["checkboxes"] = tuple(o for o, _ in L.choice_options(text) or ())
             if not readable or value is None or (key == "nature" and value not in NATURES):
                 self.miss(f"project.{key}", cell, row)
             else:
@@ -272,8 +272,11 @@ class _Reader:
                 continue
             if bool(f.get("nature")) != v.show_nature:
                 continue
-            if bool(f.get("checkboxes")) != (v.category_style == "checkboxes"):
+            boxes = f.get("checkboxes")
+            if (boxes is not None) != (v.category_style == "checkboxes"):
                 continue
+            if boxes is not None and not set(v.checkbox_options) <= set(boxes):
+                continue  # the template's options are all printed (an unknown category is added)
             if f.get("goal_annual", L.norm(v.annual_goal_heading)) != L.norm(v.annual_goal_heading):
                 continue
             if f.get("value_heading", L.norm(v.indicator_value_heading)) != L.norm(v.indicator_value_heading):

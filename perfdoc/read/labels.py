@@ -25,7 +25,7 @@ from ..render.variant import Variant
 __all__ = [
     "norm", "split_label", "form_key", "funding_kind", "goal_heading", "indicator_head",
     "read_date", "read_period", "read_amount", "read_choice", "layouts", "year_of", "title_number",
-    "one_line_value", "AmountResult", "is_title", "has_marks", "goal_period",
+    "one_line_value", "AmountResult", "is_title", "choice_options", "has_marks", "goal_period",
 ]
 
 _SPACE = re.compile(r"\s+|[\u200b\u200c\u200d\ufeff]")
@@ -238,25 +238,33 @@ def has_marks(text: str) -> bool:
     return any(ch in _MARKS for ch in text or "")
 
 
-def read_choice(text: str) -> tuple[str | None, bool]:
-    """(value, readable) of a cell that may be check boxes: ``专项资金 □  经常性项目 ☑`` or
-    ``☑经常性项目 □一次性项目`` gives ("经常性项目", True); plain text gives itself; none or
-    several boxes checked gives (None, False)."""
+def choice_options(text: str) -> list[tuple[str, bool]] | None:
+    """The options of check boxes as (option, ticked): ``专项资金 □  经常性项目 ☑`` (boxes after
+    their options, as perfdoc prints them) or ``☑经常性项目 □一次性项目``; None when text stands
+    after the last box of options printed before their boxes (no box of its own)."""
     body = (text or "").strip()
-    if not any(ch in _MARKS for ch in body):
-        return (body or None), True
-    marks_first = body[0] in _MARKS
     pieces = re.split(f"([{''.join(sorted(_MARKS))}])", body)
     options: list[tuple[str, bool]] = []
-    if marks_first:
+    if body and body[0] in _MARKS:
         for i in range(1, len(pieces) - 1, 2):
             options.append((pieces[i + 1], pieces[i] in _CHECKED))
     else:
         for i in range(0, len(pieces) - 1, 2):
             options.append((pieces[i], pieces[i + 1] in _CHECKED))
         if pieces[-1].strip():
-            return None, False  # text after the last box belongs to no box
-    chosen = [o.strip(" \t\n\u3000,，、;；:：") for o, checked in options if checked]
+            return None
+    return [(o.strip(" \t\n\u3000,，、;；:："), ticked) for o, ticked in options]
+
+
+def read_choice(text: str) -> tuple[str | None, bool]:
+    """(value, readable) of a cell that may be check boxes: ``专项资金 □  经常性项目 ☑`` or
+    ``☑经常性项目 □一次性项目`` gives ("经常性项目", True); plain text gives itself; none or
+    several boxes ticked gives (None, False)."""
+    body = (text or "").strip()
+    if not has_marks(body):
+        return (body or None), True
+    options = choice_options(body)
+    chosen = [o for o, ticked in options or [] if ticked]
     if len(chosen) == 1 and chosen[0]:
         return chosen[0], True
     return None, False
