@@ -48,7 +48,7 @@ _LOAD_CODES = {"PD001", "PD002", "PD003", "PD004", "PD005", "PD006"}
 
 def _assert_problems(problems: list[Problem], text: str, *, load: bool) -> None:
     """Problems are well-formed: a place in the file, a known code, a Chinese message."""
-    n_lines = text.count("\n") + 1  # TOML lines end at \n only
+    n_lines = max(text.count("\n"), text.count("\r")) + 1  # LF, CR LF, or a CR alone (old Mac)
     for p in problems:
         assert isinstance(p, Problem), p
         assert p.file == FUZZ
@@ -495,3 +495,118 @@ def test_checks_with_a_department(doc, dep_year_offset):
     dep = DepartmentFolder(Path("."), None, department, [project])
     project.department = dep
     _assert_problems(check_departments([dep]), text, load=False)
+
+
+# -- (d) numbers are bounded when they are read (issue 11) ------------------------------------
+
+from perfdoc.cli.report import terminal_safe  # noqa: E402
+from perfdoc.model import Money, MoneyError  # noqa: E402
+
+#: ASCII digits and look-alikes from other scripts: full width, Arabic-Indic, mathematical bold.
+_DIGITS = "0123456789０１２３４５６７８９٠١٢٣٤٥٦٧٨٩𝟎𝟏𝟐𝟑𝟗"
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _foreign_digit(text: str) -> bool:
+    return any(ch.isdecimal() and not "0" <= ch <= "9" for ch in text)
+
+
+@SETTINGS
+@given(st.text(alphabet=_DIGITS + ",，.+-eE ¥元万", max_size=30), st.sampled_from(["元", "万元"]))
+@example("1,2,3", "元")
+@example("-0", "元")
+@example("29.205", "万元")
+def test_amount_text_is_read_exactly_or_refused(text, unit):
+    try:
+        amount = Money.parse(text, unit)
+    except MoneyError as exc:
+        assert _CHINESE.search(str(exc)), exc
+        return
+    assert not _foreign_digit(text), f"{text!r} read as {amount}"
+    clean = re.sub(r"[\s¥,，]", "", text)
+    if clean.endswith("万元"):
+        clean, unit = clean[:-2], "万元"
+    elif clean.endswith("元"):
+        clean, unit = clean[:-1], "元"
+    assert amount.yuan == Decimal(clean) * (10000 if unit == "万元" else 1)  # exact, never rounded
+    assert not amount.format().startswith("-")
+
+
+_FLOAT_TEXTS = st.builds(lambda m, f, e: f"{m}.{f}e{e}", st.integers(-10**6, 10**6), st.integers(0, 10**6),
+                         st.integers(-10**12, 10**12))
+#: Integers of up to 6000 digits, as text (Python's str() of an int stops at 4300).
+_INTEGER_TEXTS = st.builds(lambda sign, digits: sign + digits.lstrip("0") or "0", st.sampled_from(["", "-"]),
+                           st.text("0123456789", min_size=1, max_size=6000))
+
+
+def _evaluated(weight: str) -> tuple[str, int]:
+    """The valid project with a weight and an actual on its first indicator: (text, the weight's line)."""
+    text = BASE_TEXT.replace('target = "≥10场"', f'target = "≥10场"\nweight = {weight}\nactual = "12场"', 1)
+    return text, BASE_TEXT.split("\n").index('target = "≥10场"') + 2
+
+
+@SETTINGS
+@given(st.one_of(_FLOAT_TEXTS, _INTEGER_TEXTS))
+@example("1e-999999999")
+@example("1e999999999999999999999")
+@example("9" * 5000)
+def test_number_of_any_size_as_an_amount(number):
+    """Refused at its own line, or read: never a hang, never an exception."""
+    line = BASE_TEXT.split("\n").index("total = 100000") + 1
+    text = BASE_TEXT.replace("total = 100000", f"total = {number}", 1)
+    project, problems = _load(text)
+    if project is None:
+        assert any(p.fatal and p.line == line for p in problems), problems
+    else:
+        _check(project, text)
+
+
+@SETTINGS
+@given(st.one_of(_FLOAT_TEXTS, _INTEGER_TEXTS,
+                 st.text(alphabet=_DIGITS + ".-e", min_size=1, max_size=12).map(lambda s: f'"{s}"')))
+@example("1e-999999999")
+@example('"２０"')
+def test_number_of_any_size_as_a_weight(weight):
+    text, line = _evaluated(weight)
+    project, problems = _load(text)
+    if project is None:
+        assert any(p.fatal and p.line == line for p in problems), problems
+    else:
+        weight_read = project.model.indicators[0].weight
+        assert weight_read == weight_read.quantize(Decimal("0.01")) and 0 <= weight_read <= 100
+        _check(project, text)
+
+
+@SETTINGS
+@given(st.sampled_from(["", "≥", "≤", "="]), st.text(alphabet=_DIGITS + ",，.", min_size=1, max_size=40),
+       st.sampled_from(["", "人", "%", "(次)"]))
+@example("≥", "1,2,3", "人")
+@example("≥", "9" * 40, "人")
+def test_target_digits(op, digits, unit):
+    target = f"{op}{digits}{unit}"
+    line = BASE_TEXT.split("\n").index('target = "≥10场"') + 1
+    text = BASE_TEXT.replace('target = "≥10场"', f'target = "{target}"', 1)
+    project, problems = _load(text)
+    if project is None:
+        assert any(p.fatal and p.line == line for p in problems), problems
+        return
+    read = project.model.indicators[0].target
+    assert not _foreign_digit(target), f"{target!r} accepted"
+    if read.number is not None:
+        assert len(read.number.as_tuple().digits) <= 28
+    _check(project, text)
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                     r"\ufeff\ud800-\udfff]")
+
+
+@SETTINGS
+@given(st.text())
+@example("\x1b]0;title\x07")
+@example("\udcff\u202e")
+def test_terminal_safe_text(text):
+    shown = terminal_safe(text)
+    assert not _UNSAFE.search(shown)
+    if not _UNSAFE.search(text):
+        assert shown == text

@@ -75,7 +75,7 @@ def _os_message(exc: OSError) -> str:
     return f"无法读取文件（系统错误 {exc.errno}）"
 
 
-def _refusal(path: Path, folder: Path | None) -> Problem | None:
+def _refusal(path: Path, folder: Path | None, head: bool = False) -> Problem | None:
     """Why ``path`` is not read at all, looking only at its metadata; None when it may be opened."""
     try:
         info = os.stat(path)
@@ -88,7 +88,7 @@ def _refusal(path: Path, folder: Path | None) -> Problem | None:
         return problem(path, 1, 1, "PD005", f"这是一个{kind}，不是普通文件，不会读取")
     if folder is not None and _outside(path, folder):
         return problem(path, 1, 1, "PD005", "这是一个指向单位文件夹以外的符号链接，不会读取；请把文件本身放进单位文件夹")
-    if info.st_size > MAX_FILE_BYTES:
+    if info.st_size > MAX_FILE_BYTES and not head:
         return _too_large(path, info.st_size)
     return None
 
@@ -98,14 +98,16 @@ def _too_large(path: Path, size: int) -> Problem:
                    f"文件过大（{size / 1048576:.1f} MB），项目文件不应超过 {MAX_FILE_BYTES // 1048576} MB")
 
 
-def read_input(path: Path, folder: Path | None, problems: list[Problem]) -> bytes | None:
+def read_input(path: Path, folder: Path | None, problems: list[Problem], *, head: bool = False) -> bytes | None:
     """The bytes of the regular file ``path`` (inside ``folder``, when given), or None and a problem.
 
     ``folder`` is the department folder: a symbolic link that leads out of it is
     refused.  Never blocks on a FIFO, never reads more than ``MAX_FILE_BYTES + 1``.
+    With ``head``, a file larger than that gives its first ``MAX_FILE_BYTES + 1`` bytes
+    instead of a problem.
     """
     path = Path(path)
-    refused = _refusal(path, folder)
+    refused = _refusal(path, folder, head=head)
     if refused is not None:
         problems.append(refused)
         return None
@@ -127,7 +129,7 @@ def read_input(path: Path, folder: Path | None, problems: list[Problem]) -> byte
                 break
             chunks.append(chunk)
             size += len(chunk)
-        if size > MAX_FILE_BYTES:
+        if size > MAX_FILE_BYTES and not head:
             problems.append(_too_large(path, size))
             return None
         return b"".join(chunks)
@@ -192,15 +194,18 @@ def _line_of(data: bytes, offset: int) -> tuple[int, int]:
 def source_lines(path: Path) -> list[str]:
     """The lines of a text input, read through the same guards (for source excerpts); [] when unusable.
 
-    A file that is not a regular file inside its own folder, too large, binary or
-    not UTF-8 gives no lines: its contents are never shown.
+    A file that is not a regular file inside its own folder, binary or not UTF-8
+    gives no lines: its contents are never shown.  Of a file too large to load, the
+    lines within its first ``MAX_FILE_BYTES`` are given.
     """
     path = Path(path)
-    ignored: list[Problem] = []
-    data = read_input(path, path.parent, ignored)
-    if data is None:
+    data = read_input(path, path.parent, [], head=True)
+    if data is None or b"\x00" in data:
         return []
-    text = decode_text(path, data, ignored)
-    if text is None:
+    if len(data) > MAX_FILE_BYTES:
+        data = data[: max(data.rfind(b"\n"), 0)]  # whole lines only
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
         return []
     return split_lines(text)

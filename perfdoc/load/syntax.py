@@ -74,8 +74,8 @@ def _first_match(text: str, pattern: re.Pattern) -> tuple[int, int]:
     return 1, 1
 
 
-def _deep_nesting(text: str, limit: int = 100) -> tuple[int, int]:
-    """Where brackets first nest deeper than ``limit`` (tomli's RecursionError has no position)."""
+def _deep_nesting(text: str, limit: int = 400) -> tuple[int, int]:
+    """Where brackets first nest deeper than ``limit``, tomli's limit (its RecursionError has no position)."""
     depth = 0
     quote = None
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -97,6 +97,8 @@ def _deep_nesting(text: str, limit: int = 100) -> tuple[int, int]:
     return 1, 1
 
 
+#: tomli's message for a string still open at the end of the file, and the quote that opened it.
+_UNCLOSED = (("Expected \"'''\"", "'''"), ("Expected \"'\"", "'"), ("Unterminated string", '"""'))
 _DATE_LIKE = re.compile(r"=\s*([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})")
 
 
@@ -109,6 +111,15 @@ def _place_syntax_error(text: str, line: int, col: int, msg: str) -> tuple[int, 
     """
     lines = text.split("\n")
     here = lines[line - 1] if 0 < line <= len(lines) else ""
+    # A string never closed: tomli reads on to the end of the file.  Everything before the
+    # string was valid and no quote after it closed it, so it opens at the last such quote.
+    for prefix, quote in _UNCLOSED:
+        at = text.rfind(quote)
+        if quote == '"""' and text.count(quote) % 2 == 0:
+            continue  # every """ closed: a one-line string open at the end of the file
+        if msg.startswith(prefix) and at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            return text.count("\n", 0, at) + 1, at - start + 1, toml_message(msg)
     if "Illegal character" in msg and "\\n" in msg:
         return line, col, "TOML 语法错误：字符串缺少结束引号（单行文字不能换行；多行文字请用三个引号 \"\"\"）"
     if msg.startswith("Expected newline or end of document") and (m := _DATE_LIKE.search(here)):

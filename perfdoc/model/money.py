@@ -140,7 +140,9 @@ class Money:
         value = self.yuan / UNITS[unit]
         if value.is_zero():
             value = value.copy_abs()  # never "-0.00"
-        places = max(places, decimal_places(value))
+        needed = decimal_places(value)
+        if needed > places:
+            places = max(needed, 2)  # fen are two places: 1020000.50, not 1020000.5
         value = value.quantize(Decimal(1).scaleb(-places))
         return f"{value:,.{places}f}" if separators else f"{value:.{places}f}"
 
