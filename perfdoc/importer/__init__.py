@@ -162,8 +162,9 @@ def _into_department(folder: Path):
     if not (folder / DEPARTMENT_FILE).is_file():
         raise ImportFailure(f"{folder} 不是单位文件夹（其中没有 {DEPARTMENT_FILE}）；--into 须指向已有的单位文件夹")
     loaded = load_department(folder)
-    fatal = [p for p in loaded.problems if p.fatal and Path(p.file).name == DEPARTMENT_FILE]
-    if fatal or not loaded.departments:
+    # a folder just made with perfdoc init has no project yet (PD006): that is what --into is for
+    fatal = [p for p in loaded.problems if p.fatal and Path(p.file).name == DEPARTMENT_FILE and p.code != "PD006"]
+    if fatal or not loaded.departments or loaded.departments[0].model is None:
         raise ImportFailure(f"{folder / DEPARTMENT_FILE} 有错误，无法向它添加项目：", fatal)
     return loaded.departments[0]
 
@@ -250,6 +251,8 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> 
     for schema, kind in ((SCHEMA_FILE, "project"), (DEPARTMENT_SCHEMA_FILE, "department")):
         if dep is None or not (folder / schema).exists():
             texts[schema] = schema_json(kind)
+    if dep is not None and not projects:
+        return result  # every project is in the folder already: nothing to add
     try:
         if dep is None:
             write_new_folder(folder, texts, allowed)
