@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from .fields import MoneyField, PlanDate, Score, TargetField, Text
 from .money import Money
@@ -70,7 +70,7 @@ class Funding(_Model):
 class Goals(_Model):
     """[goals]：项目绩效目标。"""
 
-    period: tuple[int, int] | None = Field(
+    period: tuple[StrictInt, StrictInt] | None = Field(
         None, description="项目总目标的起止年度，如 [2024, 2026]；不填则为预算年度"
     )
     overall: Text = Field("", description="项目总目标")
