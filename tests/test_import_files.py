@@ -287,3 +287,21 @@ def test_doc_converted_through_libreoffice(tmp_path):
     assert dep.model.department.name == "测试街道办事处"
     assert [p.model.name for p in dep.ordered_projects()] == ["党员教育", "社区活动"]  # the 汇总表 order
     assert all(str(p.model.funding.annual.yuan) == "125000.00" for p in dep.projects)
+
+
+def test_project_in_the_index_without_its_form_is_listed(tmp_path):
+    built = _built(tmp_path, ["党员教育", "社区活动"])
+    document = docx.Document(built / "2026年度项目绩效目标汇总表.docx")
+    assert [t.cell(0, 1).text for t in document.tables[:1]] == ["项目名称"]
+    for table in document.tables[3:5]:  # the 申报表 of 社区活动: its form and its indicator table
+        table._element.getparent().remove(table._element)
+    cut = tmp_path / "缺一张表.docx"
+    document.save(cut)
+    out = tmp_path / "out"
+    done = run_cli("import", str(cut), "-o", str(out))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "列在汇总表的项目目录中，但文中没有找到它的表，未导入：“社区活动”（缺一张表.docx 第 1 段）" in done.stdout
+    assert "经费说明没有对应的申报表（所给文件中没有同名项目），未导入：“社区活动项目经费情况说明”" in done.stdout
+    department = (out / "department.toml").read_text("utf-8")
+    assert "# 导入时列在汇总表的项目目录中，但文中没有找到它的表，未导入：“社区活动”（缺一张表.docx 第 1 段）\n" in department
+    assert [p.model.name for p in load_department(out).departments[0].projects] == ["党员教育"]

@@ -228,7 +228,11 @@ def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template
     for doc in docs:
         year = doc.header.year if doc.header is not None else None
         pending: Part | None = None  # a 经费说明 waiting for the 申报表 after it
+        seen: list[str] = []  # the names of the forms read, for the index table
         for part in doc.parts:
+            if part.kind != "narrative" and not part.tables:
+                result.notes.append(Missing("", part.title, part.where, doc.label, "标题下面没有表格，未导入"))
+                continue
             if part.kind == "narrative":
                 if pending is not None:
                     loose_narratives.append((pending, doc.label))
@@ -236,6 +240,7 @@ def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template
             elif part.kind == "declaration":
                 read = read_declaration(part.tables, label=doc.label, heading=part.heading)
                 project = _add(result, _declaration_project(read, part, doc.label, year, templates), part.where)
+                seen.append(squash(read.data.get("project", {}).get("name")))
                 if pending is not None:
                     if pending.name is None or project is None or squash(pending.name) == squash(project.name):
                         _attach(project, pending, doc.label, result, templates, default)
@@ -247,8 +252,14 @@ def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template
                     loose_narratives.append((pending, doc.label))
                     pending = None
                 selfevals.append((read_selfeval(part.tables, label=doc.label, heading=part.heading), part, doc.label))
+                seen.append(squash(selfevals[-1][0].name))
         if pending is not None:
             loose_narratives.append((pending, doc.label))
+        if doc.header is not None:
+            for name in doc.header.names:
+                if squash(name) not in seen:
+                    result.notes.append(Missing("", name, doc.header.where, doc.label,
+                                                "列在汇总表的项目目录中，但文中没有找到它的表，未导入"))
         for where, text in doc.leftover:
             result.notes.append(Missing("", text, where, doc.label, "不属于任何一张表，未导入"))
     for part, file in loose_narratives:
