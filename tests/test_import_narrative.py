@@ -281,3 +281,16 @@ def test_diff_period_written_as_generated_is_no_change(period, code, tmp_path):
     assert done.returncode == code, done.stdout + done.stderr
     if code:
         assert "五、实施周期" in done.stdout
+
+
+@pytest.mark.parametrize(("overview", "code"), [("开展培训。", 0), ("开展培训；", 0), ("开展培训活动", 1)])
+def test_diff_overview_closing_punctuation_is_no_change(overview, code, tmp_path):
+    """一、项目概述 prints the overview inside its sentence, without its closing 。: an import that
+    reads it back without the 。 has not changed it."""
+    for name, text in (("a", '\n[narrative]\noverview = "开展培训"\n'), ("b", f'\n[narrative]\noverview = "{overview}"\n')):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "department.toml").write_text(DEPARTMENT.format(template="shanghai"), "utf-8")
+        (folder / "测试项目.toml").write_text(PROJECT + text, "utf-8")
+    done = run_cli("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert done.returncode == code, done.stdout + done.stderr

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..model import DepartmentFolder, Indicator, Money, ProjectFile
 from ..render.common import split_paragraphs
+from ..render.narrative import OVERVIEW_TAIL
 from .match import ProjectPair, match_projects
 from .textdiff import TextSpan, text_diff
 
@@ -288,6 +289,8 @@ def _field_changes(old: ProjectFile, new: ProjectFile, dep_shift: int) -> list[F
         was, now = _narrative_value(old, path), _narrative_value(new, path)
         if path == ("period",) and bool((was or "").strip()) != bool((now or "").strip()):
             was, now = _printed_period(old, was), _printed_period(new, now)
+        elif path == ("overview",):  # printed inside a sentence that ends it: its closing 。 is not printed
+            was, now = (was or "").strip().rstrip(OVERVIEW_TAIL), (now or "").strip().rstrip(OVERVIEW_TAIL)
         c.text(("narrative",) + path, label, was, now)
     return c.changes
 

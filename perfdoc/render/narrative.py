@@ -23,7 +23,7 @@ from .document import new_document
 from .template import Template, TemplateError
 
 __all__ = ["narrative_xml", "build_narrative", "narrative_title", "HEADINGS", "BASIS_ITEMS", "BUDGET_ITEMS",
-           "PLAN_PREFIX"]
+           "PLAN_PREFIX", "OVERVIEW_TAIL"]
 
 #: The fixed section headings, in order.
 HEADINGS = (
@@ -48,7 +48,7 @@ HEADING_STYLE = "PDHeading"
 BODY_STYLE = "PDBody"
 
 #: Characters dropped from the end of narrative.overview: the template goes on with "。经测算".
-_OVERVIEW_TAIL = "。；，;,.、 \t\r\n\u3000"
+OVERVIEW_TAIL = "。；，;,.、 \t\r\n\u3000"
 
 
 def narrative_title(project: ProjectFile, template: Template, number: int | None = None) -> str:
@@ -91,7 +91,7 @@ def _items(items: list[tuple[str, str | None]]) -> list[str]:
 def _overview(project: ProjectFile, template: Template, narrative: Narrative) -> list[str]:
     info = project.model.project
     subject = narrative.subject.strip() if _filled(narrative.subject) else info.implementer.strip()
-    content = (narrative.overview or "").strip().rstrip(_OVERVIEW_TAIL)
+    content = (narrative.overview or "").strip().rstrip(OVERVIEW_TAIL)
     sentence = template.text(
         "overview",
         subject=subject,
