@@ -167,7 +167,7 @@ def validation_message(root: type[BaseModel], error: dict) -> tuple[str, str]:
         return "type", f"{label} 的元素个数不对：应为 {ctx.get('max_length', ctx.get('min_length'))} 个"
     if kind in ("string_type", "bool_type", "bool_parsing"):
         return "type", f"{label} 的类型不对：{_show(value)}"
-    return "type", f"{label} 的值无效：{error['msg']}"
+    return "type", f"{label} 的值无效：{_show(value)}"  # never pydantic's English message
 
 
 def _show(value) -> str:

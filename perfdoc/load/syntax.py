@@ -75,9 +75,11 @@ def _first_match(text: str, pattern: re.Pattern) -> tuple[int, int]:
 
 
 def _deep_nesting(text: str, limit: int = 400) -> tuple[int, int]:
-    """Where brackets first nest deeper than ``limit``, tomli's limit (its RecursionError has no position)."""
+    """Where the value starts whose brackets nest deeper than ``limit``, tomli's limit
+    (its RecursionError has no position): the outermost bracket, where a person looks."""
     depth = 0
     quote = None
+    start = (1, 1)
     for lineno, line in enumerate(text.split("\n"), start=1):
         for col, ch in enumerate(line, start=1):
             if quote:
@@ -88,11 +90,13 @@ def _deep_nesting(text: str, limit: int = 400) -> tuple[int, int]:
             elif ch == "#":
                 break
             elif ch in "[{":
+                if depth == 0:
+                    start = (lineno, col)
                 depth += 1
                 if depth > limit:
-                    return lineno, col
+                    return start
             elif ch in "]}":
-                depth -= 1
+                depth = max(depth - 1, 0)
         quote = None
     return 1, 1
 
