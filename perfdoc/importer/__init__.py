@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import tomli
 from pydantic import ValidationError
 
 from ..load import DEPARTMENT_FILE, load_department
@@ -132,8 +131,7 @@ def _project_file(project: ProjectImport) -> tuple[str, list[Comment], list[Miss
     _drop_empty(data, Project)
     missing = list(project.missing)
     for _ in range(5):
-        parsed = tomli.loads(project_text(data), parse_float=Decimal)
-        refused = _invalid(parsed)
+        refused = _invalid(data)
         if not refused:
             break
         for loc, message in refused:

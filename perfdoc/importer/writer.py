@@ -12,6 +12,7 @@ value that could not be read is not written: a comment stands where its key woul
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import typing
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ def _key(key: str) -> str:
     return key if _BARE_KEY.match(key) else toml_string(key)
 
 
+@functools.cache
 def model_of(annotation) -> tuple[type[BaseModel] | None, bool]:
     """(the model class a field holds, whether it is a list of them)."""
     origin = typing.get_origin(annotation)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from ..render.common import split_paragraphs, wan_text
@@ -155,6 +156,77 @@ def _render(template: Template, name: str, /, **data) -> str | None:
         return None
 
 
+class _MarkedDate:
+    """A date whose year and month print as markers (the template's ``start.year`` …)."""
+
+    def __init__(self, which: str):
+        self.year = _MARKS[f"{which}_year"]
+        self.month = _MARKS[f"{which}_month"]
+
+
+#: Markers rendered in place of the values, and what each may match in a document.
+_MARKS = {key: f"\ue020{i}\ue021" for i, key in enumerate(
+    ("subject", "content", "name", "start_year", "start_month", "end_year", "end_month", "annual_wan"))}
+_GROUPS = {"subject": r".+?", "content": r".+?", "name": r".+?", "start_year": r"[0-9]{4}", "start_month": r"[0-9]{1,2}",
+           "end_year": r"[0-9]{4}", "end_month": r"[0-9]{1,2}", "annual_wan": r"[0-9]+(?:\.[0-9]+)?"}
+_MARKED: dict[tuple, re.Pattern | None] = {}
+
+
+def _marked_pattern(template: Template, text: str, keys: tuple[str, ...], **data) -> re.Pattern | None:
+    """Template text ``text`` rendered with markers for ``keys``, as a pattern with a group per key
+    (once per template); None when the template does not print every one of them as given."""
+    cache = (template.fingerprint, text, keys, tuple(sorted(data.items())))
+    if cache not in _MARKED:
+        values = {k: _MARKS[k] for k in keys if k in ("subject", "content", "name", "annual_wan")}
+        values.update({w: _MarkedDate(w) for w in ("start", "end") if f"{w}_year" in keys})
+        rendered = _render(template, text, **values, **data)
+        _MARKED[cache] = None
+        if rendered and all(_MARKS[k] in rendered for k in keys):
+            by_mark = {v: k for k, v in _MARKS.items()}
+            flat = "\n".join(split_paragraphs(rendered))
+            out, i, seen = [], 0, set()
+            for m in re.finditer("|".join(re.escape(_MARKS[k]) for k in keys), flat):
+                key = by_mark[m[0]]
+                out.append(_literal(flat[i:m.start()]))
+                out.append(f"(?P={key})" if key in seen else f"(?P<{key}>{_GROUPS[key]})\\s*")
+                seen.add(key)
+                i = m.end()
+            out.append(_literal(flat[i:]))
+            _MARKED[cache] = re.compile(r"\s*" + "".join(out) + r"\Z", re.S)
+    return _MARKED[cache]
+
+
+_OVERVIEW_KEYS = ("subject", "name", "start_year", "start_month", "end_year", "end_month", "annual_wan")
+
+
+def _overview_match(text: str, template: Template, values: dict) -> re.Match | None:
+    """The overview sentence with this project's name, dates and amount, whatever its subject and content."""
+    start, end, wan = values["start"], values["end"], values["annual_wan"]
+    for keys, content in ((_OVERVIEW_KEYS + ("content",), {}), (_OVERVIEW_KEYS, {"content": ""})):
+        pattern = _marked_pattern(template, "overview", keys, **content)
+        if pattern is None:
+            break
+        m = pattern.match(text)
+        if m is None:
+            continue
+        found = m.groupdict()
+        same = (_squash(found["name"]) == _squash(values["name"])
+                and (int(found["start_year"]), int(found["start_month"])) == (start.year, start.month)
+                and (int(found["end_year"]), int(found["end_month"])) == (end.year, end.month)
+                and Decimal(found["annual_wan"]) == Decimal(wan))
+        return m if same else None
+    else:
+        return None
+    # a template that does not print the values plainly: the sentence rendered with this project's values
+    for content in (_CONTENT, ""):
+        sentence = _render(template, "overview", subject=_SUBJECT, content=content, **values)
+        if sentence and _SUBJECT in sentence:
+            m = _frame(sentence).match(text)
+            if m:
+                return m
+    return None
+
+
 def _overview(paras: list[Para], template: Template, project: dict, read: NarrativeRead) -> None:
     text = _text(paras)
     if not text:
@@ -168,12 +240,7 @@ def _overview(paras: list[Para], template: Template, project: dict, read: Narrat
     }
     match = None
     if isinstance(values["start"], dt.date) and isinstance(values["end"], dt.date) and values["annual_wan"]:
-        for content in (_CONTENT, ""):
-            sentence = _render(template, "overview", subject=_SUBJECT, content=content, **values)
-            if sentence and _SUBJECT in sentence:
-                match = _frame(sentence).match(text)
-                if match:
-                    break
+        match = _overview_match(text, template, values)
     if match is None:
         read.unread.append(Unread("narrative.overview", text, paras[0].where))
         return
@@ -208,6 +275,12 @@ def _period(paras: list[Para], template: Template, project: dict) -> str:
     info = project.get("project", {})
     start, end = info.get("start"), info.get("end")
     if text and isinstance(start, dt.date) and isinstance(end, dt.date):
+        pattern = _marked_pattern(template, "period", ("start_year", "start_month", "end_year", "end_month"))
+        if pattern is not None:
+            m = pattern.match(_squash(text))
+            dates = (start.year, start.month, end.year, end.month)
+            return "" if m and tuple(int(m[k]) for k in ("start_year", "start_month", "end_year", "end_month")) == dates \
+                else text
         generated = _render(template, "period", start=start, end=end)
         if generated and _same(text, "\n".join(split_paragraphs(generated))):
             return ""
