@@ -305,3 +305,15 @@ def test_project_in_the_index_without_its_form_is_listed(tmp_path):
     department = (out / "department.toml").read_text("utf-8")
     assert "# 导入时列在汇总表的项目目录中，但文中没有找到它的表，未导入：“社区活动”（缺一张表.docx 第 1 段）\n" in department
     assert [p.model.name for p in load_department(out).departments[0].projects] == ["党员教育"]
+
+
+def test_form_of_another_layout_is_listed(tmp_path):
+    built = _built(tmp_path, ["社区活动"])
+    dep = tmp_path / "dep"
+    dep.mkdir()
+    (dep / "department.toml").write_text(DEPARTMENT.replace('"shanghai"', '"songjiang-2022"'), "utf-8")
+    done = run_cli("import", str(built / "社区活动-申报表.docx"), "-o", str(dep), "--into")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "原表是 shanghai 版式，与单位的版式 songjiang-2022 不同，生成时按单位的版式：“社区活动”（社区活动-申报表.docx）" \
+        in done.stdout
+    assert (dep / "社区活动.toml").is_file()

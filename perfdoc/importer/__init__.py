@@ -24,7 +24,7 @@ from ..render.template import Template, TemplateError, department_template, find
 from ..scaffold import DEPARTMENT_SCHEMA_FILE, SCHEMA_FILE
 from ..model.schema import schema_json
 from .assemble import Missing, ProjectImport, collect_projects, squash
-from .department import department_data, move_authority, name_files
+from .department import department_data, layout_notes, move_authority, name_files
 from .output import OutputError, check_new_folder, write_into_folder, write_new_folder
 from .sources import SourceError, open_source
 from .writer import Comment, department_text, key_path, model_of, project_text
@@ -222,6 +222,7 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> 
         name_files(projects, taken)
         authority = dep.model.department.authority if dep.model else None
         move_authority(projects, authority)
+        result.notes += layout_notes(projects, dep.model.layout.template.strip())
     else:
         name_files(projects)
     texts: dict[str, str] = {}

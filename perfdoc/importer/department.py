@@ -16,7 +16,7 @@ from ..render.template import DEFAULT_TEMPLATE
 from ..scaffold import safe_file_stem
 from .assemble import Missing, ProjectImport, squash
 
-__all__ = ["department_data", "name_files", "header_of", "move_authority"]
+__all__ = ["department_data", "name_files", "header_of", "move_authority", "layout_notes"]
 
 
 def header_of(docs: list[DocumentParts]) -> Header | None:
@@ -80,6 +80,7 @@ def department_data(docs: list[DocumentParts], projects: list[ProjectImport]) ->
         trailing[("layout", "template")] = "原文的版式不是 perfdoc 内置的版式，按默认版式生成；可改为自定义版式"
     if unit:
         data["layout"]["unit"] = unit
+    missing += layout_notes(projects, data["layout"]["template"])
     return data, missing, trailing
 
 
@@ -99,3 +100,10 @@ def name_files(projects: list[ProjectImport], taken: set[str] = frozenset()) -> 
 
 def same_project(a: str, b: str) -> bool:
     return squash(a) == squash(b)
+
+
+def layout_notes(projects: list[ProjectImport], template: str) -> list[Missing]:
+    """Projects whose form was printed in another layout than the department's: their documents will
+    look different when built, which the user should know."""
+    return [Missing("", p.name, "", p.source, f"原表是 {p.layout} 版式，与单位的版式 {template} 不同，生成时按单位的版式")
+            for p in projects if p.layout is not None and p.layout != template]
