@@ -294,3 +294,16 @@ def test_diff_overview_closing_punctuation_is_no_change(overview, code, tmp_path
         (folder / "测试项目.toml").write_text(PROJECT + text, "utf-8")
     done = run_cli("diff", str(tmp_path / "a"), str(tmp_path / "b"))
     assert done.returncode == code, done.stdout + done.stderr
+
+
+def test_text_the_model_refuses_is_left_out_with_a_short_comment(tmp_path):
+    """A section longer than a project file takes (20000 characters): left out, said where, quoted in part."""
+    built = _build(tmp_path)
+    narrative = _docx(tmp_path, "经费说明.docx", ["测试项目项目经费情况说明", "三、实施主体", "街道" * 10001])
+    done, out, project = _import(tmp_path, built / "测试项目-申报表.docx", narrative, code=1)
+    assert project.model.narrative is None or project.model.narrative.implementer is None
+    text = (out / "测试项目.toml").read_text("utf-8")
+    comment = next(line for line in text.split("\n") if line.startswith("# implementer："))
+    assert comment == ("# implementer：导入时无法使用（文字过长：20002 个字符，超过上限 20000）：“" + "街道" * 250
+                       + "…（共 20002 字）”")
+    assert "narrative.implementer：无法使用（文字过长：20002 个字符，超过上限 20000）" in done.stdout

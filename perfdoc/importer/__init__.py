@@ -11,7 +11,6 @@ would be, and the result lists it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -61,7 +60,16 @@ class ImportResult:
         return sum(len(w.missing) for w in self.written) + len(self.notes) + len(self.skipped)
 
 
+#: The document's text quoted in a comment is cut after this many characters (a paste accident may be huge).
+_COMMENT_TEXT = 500
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _COMMENT_TEXT else f"{text[:_COMMENT_TEXT]}…（共 {len(text)} 字）"
+
+
 def _comment(m: Missing, primary: str) -> str:
+    m = Missing(m.key, _clip(m.text), m.where, m.file, m.reason)
     leaf = next((p for p in reversed(key_path(m.key)) if isinstance(p, str)), m.key) if m.key else ""
     where = ("原文" if m.file == primary else f"{_name(m.file)} ") + m.where if m.where else ""
     head = f"{leaf}：" if leaf else ""

@@ -14,7 +14,7 @@ from collections import Counter
 from ..read.summary import DocumentParts, Header
 from ..render.template import DEFAULT_TEMPLATE
 from ..scaffold import safe_file_stem
-from .assemble import Missing, ProjectImport, squash
+from .assemble import Missing, ProjectImport
 
 __all__ = ["department_data", "name_files", "header_of", "move_authority", "layout_notes"]
 
@@ -96,10 +96,6 @@ def name_files(projects: list[ProjectImport], taken: set[str] = frozenset()) -> 
             stem = safe_file_stem(f"{base}-{n}")
         used.add(stem.casefold())
         p.stem = stem
-
-
-def same_project(a: str, b: str) -> bool:
-    return squash(a) == squash(b)
 
 
 def layout_notes(projects: list[ProjectImport], template: str) -> list[Missing]:
