@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from .. import exitcodes
 from . import app
@@ -33,6 +31,9 @@ def build_cmd(
     加 --pdf 时每个文档旁另有同名 PDF，由 LibreOffice 转换，中文字体按宋体、仿宋、黑体对应的开源字体排版。
     退出码：0 全部生成；1 有项目因错误被拒绝；2 输入无法使用或用法错误。
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     from ..build import build  # imported here: python-docx is not needed by the other commands
 
     paths = paths_or_default(paths, "build")

@@ -11,17 +11,12 @@ from pathlib import Path
 import typer
 
 from .. import exitcodes
-from ..check import profile_of, run_checks
-from ..check.codes import all_codes
-from ..check.profiles import SHANGHAI, Profile
-from ..check.settings import settings_of
-from ..fsutil import os_reason
-from ..load import DEPARTMENT_FILE, load_paths
-from ..model.schema import schema_json
-from ..scaffold import new_project
 from . import app
-from .common import PATHS_HELP, fail, paths_or_default
+from .common import DEPARTMENT_FILE, PATHS_HELP, fail, paths_or_default
 from .report import display_path, dump_json, print_problems, problems_doc, summary_line
+
+# The loader, the rules and the model (pydantic) are imported inside each command: ``--help``
+# and ``--version`` import none of them.
 
 
 class Format(str, Enum):
@@ -31,6 +26,8 @@ class Format(str, Enum):
 
 def _codes(values: list[str]) -> list[str]:
     """The --ignore values, upper-cased; a code perfdoc does not have is a usage error."""
+    from ..check.codes import all_codes
+
     known = [c.code for c in all_codes()]
     codes = [v.strip().upper() for v in values]
     for value, code in zip(values, codes):
@@ -58,6 +55,9 @@ def check_cmd(
     if list_rules:
         _list_rules(paths)
         raise typer.Exit(exitcodes.OK)
+    from ..check import run_checks
+    from ..load import load_paths
+
     loaded = load_paths(paths_or_default(paths, "check"))
     result = run_checks(loaded.departments, ignore)
     problems = sorted(loaded.problems + result.problems, key=lambda p: (str(p.file), p.line, p.col, p.code))
@@ -83,6 +83,12 @@ def check_cmd(
 
 def _list_rules(paths: list[Path] | None) -> None:
     """Every code with its level, after the profile in force; a named department's settings are applied."""
+    from ..check import profile_of
+    from ..check.codes import all_codes
+    from ..check.profiles import SHANGHAI, Profile
+    from ..check.settings import settings_of
+    from ..load import load_paths
+
     profile: Profile = SHANGHAI
     settings = None
     named = paths or ([Path(".")] if (Path.cwd() / DEPARTMENT_FILE).is_file() else [])
@@ -107,6 +113,10 @@ def new_cmd(
                              show_default="当前文件夹"),
 ):
     """新建一个带中文注释的项目文件（已存在时拒绝覆盖）。"""
+    from ..fsutil import os_reason
+    from ..load import load_paths
+    from ..scaffold import new_project
+
     if not name.strip():
         raise fail("项目名称不能为空")
     if dir.exists() and not dir.is_dir():
@@ -145,4 +155,6 @@ def schema_cmd(
                                       help="project：项目文件；department：单位设置 department.toml"),
 ):
     """输出项目文件或 department.toml 的 JSON Schema（供编辑器补全和悬停提示，如 Even Better TOML / taplo）。"""
+    from ..model.schema import schema_json
+
     sys.stdout.write(schema_json(kind.value))

@@ -8,7 +8,10 @@ import typer
 
 from .. import exitcodes
 
-__all__ = ["fail", "paths_or_default", "PATHS_HELP"]
+__all__ = ["fail", "paths_or_default", "PATHS_HELP", "DEPARTMENT_FILE"]
+
+#: perfdoc.load.DEPARTMENT_FILE, without importing the loader (``--help`` stays light).
+DEPARTMENT_FILE = "department.toml"
 
 #: The help of the PATH arguments of check, build and score.
 PATHS_HELP = ("单位文件夹、项目文件，或包含若干单位文件夹的目录；"
@@ -25,8 +28,6 @@ def paths_or_default(paths: list[Path] | None, command: str) -> list[Path]:
     """The paths given; else the current folder when it is a department; else projects/."""
     if paths:
         return list(paths)
-    from ..load import DEPARTMENT_FILE
-
     if (Path.cwd() / DEPARTMENT_FILE).is_file():
         return [Path(".")]
     if (Path.cwd() / "projects").is_dir():

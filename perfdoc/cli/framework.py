@@ -19,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from .. import exitcodes
 from .errors import Abort, ClickException, UsageError, show_usage_error, suggest
 from .helpfmt import help_page, usage_line
+from .params import install_light_coercion
 
 __all__ = ["PerfdocTyper", "PerfdocGroup", "PerfdocCommand"]
 
@@ -31,6 +32,12 @@ class _Chinese:
 
     def format_usage(self, ctx, formatter) -> None:
         formatter.write(f"用法：{usage_line(self, ctx)}\n")
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            install_light_coercion([option])
+        return option
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         allowed = ctx.allow_extra_args
@@ -49,10 +56,16 @@ class _Chinese:
 
 
 class PerfdocCommand(_Chinese, TyperCommand):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        install_light_coercion(self.params)  # no pydantic for plain option values (params.py)
 
 
 class PerfdocGroup(_Chinese, TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        install_light_coercion(self.params)
+
     def resolve_command(self, ctx, args: list[str]):
         name = args[0] if args else ""
         if (name and not name.startswith("-") and self.get_command(ctx, name) is None

@@ -9,8 +9,6 @@ from pathlib import Path
 import typer
 
 from .. import exitcodes
-from ..fsutil import os_reason
-from ..scaffold import DEPARTMENT_SCHEMA_FILE, new_department
 from . import app
 from .report import display_path
 
@@ -43,6 +41,9 @@ def init_cmd(
     同时在旁边写出 department.schema.json，供编辑器补全和悬停说明。
     退出码：0 已写出；2 department.toml 已存在、无法写入或用法错误。
     """
+    from ..fsutil import os_reason
+    from ..scaffold import DEPARTMENT_SCHEMA_FILE, new_department  # jinja2, the schema: only when run
+
     if year is not None and not 2000 <= year <= 2100:
         raise _usage_error(f"年度 {year} 不在 2000 到 2100 之间")
     if folder.exists() and not folder.is_dir():

@@ -18,8 +18,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, TextIO
 
-from ..load.reader import source_lines
-from ..model import Problem, Severity
+from ..model.problem import Problem, Severity  # not ..model: the pydantic models stay unimported
 from .textwidth import width
 
 __all__ = ["print_problems", "problems_json", "problems_doc", "dump_json", "summary_line", "display_path",
@@ -86,6 +85,8 @@ def _cut_quotes(message: str) -> str:
 def _source_lines(problems: Iterable[Problem]) -> dict[Path, list[str]]:
     """The lines of each file named, read through the loader's guards: a FIFO, a device, a link
     out of its folder, a binary or huge file gives no lines, so its contents are never shown."""
+    from ..load.reader import source_lines
+
     cache: dict[Path, list[str]] = {}
     for p in problems:
         if p.file not in cache:

@@ -8,19 +8,21 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from .. import exitcodes
-from ..check import check_departments, profile_of
-from ..evaluate import ProjectScore, score_project
-from ..load import load_paths
-from ..model import ProjectFile, Severity
 from . import app
 from .common import PATHS_HELP, paths_or_default
 from .report import display_path, print_problems
-from .score_text import agrees, print_scores
+
+if TYPE_CHECKING:
+    from ..evaluate import ProjectScore
+    from ..model import ProjectFile
+
+# The loader, the rules, the scoring and rich are imported inside the command: ``--help`` and
+# ``--version`` import none of them.
 
 #: The check codes of the self-evaluation rules (perfdoc/check/rules/evaluation.py).
 EVALUATION_CODES = "PD6"
@@ -38,6 +40,9 @@ def _d(value: Decimal | None) -> str | None:
 # -- JSON -------------------------------------------------------------------------------------
 
 def _project_doc(project: ProjectFile, score: ProjectScore) -> dict:
+    from ..check import profile_of
+    from .score_text import agrees
+
     m = project.model
     evaluation = m.evaluation
     rows = [{
@@ -89,6 +94,8 @@ def _project_doc(project: ProjectFile, score: ProjectScore) -> dict:
 
 def _profile_lines(evaluated: list[ProjectFile]) -> list[str]:
     """The profile in force (one line), or one line per department folder where they differ."""
+    from ..check import profile_of
+
     by_folder = {}
     for project in evaluated:
         folder = project.department.path if project.department is not None else project.path.parent
@@ -123,6 +130,15 @@ def score_cmd(
     退出码：0 计算完成且自评没有错误；1 自评有错误（PD6xx 检查代码，如表上总分或等级与计算不符、
     得分低于分值却没有偏差原因、缺少实际完成值），问题随结果列出；2 输入无法使用或用法错误。
     """
+    from rich.console import Console
+    from rich.text import Text
+
+    from ..check import check_departments, profile_of
+    from ..evaluate import score_project
+    from ..load import load_paths
+    from ..model import Severity
+    from .score_text import print_scores
+
     loaded = load_paths(paths_or_default(paths, "score"))
     if loaded.problems:
         print_problems(loaded.problems, sys.stderr, color)
