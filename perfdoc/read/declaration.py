@@ -23,10 +23,10 @@ from typing import Sequence
 
 from ..model import NATURES
 from . import labels as L
-from .formrows import Row, Unread, clean_text, find_heading, flat, form_rows, indicator_rows, value_of
+from .formrows import Place, Row, Unread, clean_text, find_heading, flat, form_rows, indicator_rows, value_of
 from .grid import Cell, Table
 
-__all__ = ["Unread", "DeclarationRead", "is_declaration", "is_indicator_table", "read_declaration"]
+__all__ = ["Unread", "Place", "DeclarationRead", "is_declaration", "is_indicator_table", "read_declaration"]
 
 _NEEDED = ("level1", "level2", "name")
 
@@ -41,6 +41,10 @@ class DeclarationRead:
     year: int | None      # from （2026年度）
     title: str
     printed: dict[str, str] = field(default_factory=dict)  # "funding.total" → "4,483,000.00"
+    # where each key was read (the keys of ``data`` and of ``unread``, as "funding.total",
+    # "indicators[3].target", "indicators[3]" for its row, "indicators" for the heading row,
+    # "goals.period" for the 项目总目标 heading, "funding" for the 项目资金 label, "" for the form)
+    places: dict[str, Place] = field(default_factory=dict)
 
 
 def _is_label(text: str) -> bool:
@@ -89,6 +93,10 @@ class _Reader:
         self.unread: list[Unread] = []
         self.printed: dict[str, str] = {}
         self.features: dict[str, object] = {}
+        self.places: dict[str, Place] = {}
+        if tables:
+            first = tables[0]
+            self.places[""] = Place(f"第 {first.index + 1} 个表格", first.element)
 
     # -- recording --------------------------------------------------------------------------------
     def put(self, section: str, key: str, value, cell: Cell, row: Row) -> None:
@@ -97,9 +105,11 @@ class _Reader:
             self.unread.append(Unread(f"{section}.{key}", cell.text, row.where))
             return
         table[key] = value
+        self.places.setdefault(f"{section}.{key}", row.place(cell))
 
     def miss(self, key: str, cell: Cell, row: Row) -> None:
         self.unread.append(Unread(key, cell.text, row.where))
+        self.places.setdefault(key, row.place(cell))
 
     # -- the head of the form -----------------------------------------------------------------
     def title_and_year(self) -> tuple[str, int | None, int | None]:
@@ -137,6 +147,7 @@ class _Reader:
                 if kind:
                     if kind == "block":
                         self.features["funding_label"] = L.norm(c.text)
+                        self.places.setdefault("funding", row.place(c))
                     else:
                         found = value_of(rows, r, j, _is_label)
                         funding.append((r, j, kind, unit, found))
@@ -199,6 +210,7 @@ class _Reader:
             period = L.goal_period(label.text)
             if period:
                 self.data["goals"]["period"] = list(period)
+                self.places.setdefault("goals.period", rows[r].place(label))
         others = {L.goal_heading(c.text) for c in rows[r].own if c is not label and c.text.strip()}
         found = None
         if others & {"overall", "annual"} - {which} and r + 1 < len(rows) and rows[r + 1].table is rows[r].table:
@@ -245,7 +257,12 @@ class _Reader:
             if L.indicator_head(c.text) == "target":
                 self.features["value_heading"] = L.norm(c.text)
         found, odd = indicator_rows(self.rows, start, L.indicator_head, _NEEDED)
+        self.places["indicators"] = heading.place()
         for cells, row in found:
+            n = len(self.data["indicators"])
+            self.places[f"indicators[{n}]"] = row.place()
+            for role, cell in cells.items():
+                self.places[f"indicators[{n}].{role}"] = row.place(cell)
             item = {
                 "level1": flat(cells["level1"].text),
                 "level2": flat(cells["level2"].text),
@@ -257,6 +274,7 @@ class _Reader:
         n = len(self.data["indicators"])
         for row in odd:
             self.unread.append(Unread(f"indicators[{n}]", " | ".join(c.text for c in row.own), row.where))
+            self.places.setdefault(f"indicators[{n}]", row.place())
 
     # -- layout -----------------------------------------------------------------------------------
     def layout(self, title: str, number: int | None) -> str | None:
@@ -314,5 +332,5 @@ def read_declaration(tables: list[Table], *, label: str, heading: Sequence[str] 
     unit = reader.features.get("unit") or ""
     return DeclarationRead(
         data=reader.data, unread=reader.unread, unit=str(unit), layout=reader.layout(title, number),
-        number=number, year=year, title=title, printed=reader.printed,
+        number=number, year=year, title=title, printed=reader.printed, places=reader.places,
     )

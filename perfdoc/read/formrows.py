@@ -9,7 +9,7 @@ from typing import Callable
 
 from .grid import Cell, Table
 
-__all__ = ["Unread", "Row", "form_rows", "cell_at", "value_of", "find_heading", "indicator_rows",
+__all__ = ["Unread", "Place", "Row", "form_rows", "cell_at", "value_of", "find_heading", "indicator_rows",
            "title_rows", "clean_text", "flat"]
 
 
@@ -18,6 +18,15 @@ class Unread:
     key: str    # TOML path in the project file: "funding.annual", "indicators[3].target"
     text: str   # what the document holds there, verbatim
     where: str  # in Chinese: "第 2 个表格第 5 行"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value was read: for review comments anchored at it."""
+
+    where: str      # in Chinese: "第 2 个表格第 5 行"
+    element: object  # the w:tc of the cell, the w:tr of a row or the w:tbl of a form (None when unknown)
+    text: str = ""  # what the document shows there
 
 
 @dataclass
@@ -29,6 +38,18 @@ class Row:
     @property
     def where(self) -> str:
         return f"第 {self.table.index + 1} 个表格第 {self.index + 1} 行"
+
+    @property
+    def element(self):
+        """The w:tr of the row (None when the table was made without its elements)."""
+        trs = self.table.row_elements
+        return trs[self.index] if self.index < len(trs) else None
+
+    def place(self, cell: Cell | None = None) -> Place:
+        """The place of ``cell`` in this row, or of the whole row."""
+        if cell is not None:
+            return Place(self.where, cell.element, cell.text)
+        return Place(self.where, self.element, " | ".join(c.text for c in self.own))
 
     @property
     def own(self) -> list[Cell]:

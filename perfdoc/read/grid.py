@@ -51,6 +51,8 @@ class Cell:
     col: int               # first grid column (gridSpan resolved; w:gridBefore counted)
     span: int              # grid columns covered
     continued: bool = False  # a w:vMerge continuation: text is that of the cell it continues
+    # the w:tc showing the text (for a continuation: the cell it continues); not compared
+    element: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Table:
     index: int             # 0-based, in document order among all tables (nested tables excluded)
     rows: list[list[Cell]] = field(default_factory=list)
     element: object = None  # the w:tbl lxml element
+    row_elements: list = field(default_factory=list, compare=False, repr=False)  # the w:tr of each of ``rows``
 
 
 @dataclass
@@ -233,9 +236,9 @@ def _sequence(el: etree._Element, top: bool) -> list[Paragraph | Table]:
             if pending is not None and pending.text:
                 out.append(pending)
             pending = None
-            rows = _rows(block)
+            rows, trs = _rows(block)
             if top:
-                out.append(Table(count, rows, block))
+                out.append(Table(count, rows, block, trs))
                 count += 1
             else:
                 out.extend(Paragraph(t, None, None) for row in rows for c in row if not c.continued
@@ -289,8 +292,10 @@ def _row_deleted(tr: etree._Element) -> bool:
     return tr.find(f"{W}trPr/{W}del") is not None
 
 
-def _rows(tbl: etree._Element) -> list[list[Cell]]:
+def _rows(tbl: etree._Element) -> tuple[list[list[Cell]], list[etree._Element]]:
+    """The rows of cells, and the w:tr of each."""
     rows: list[list[Cell]] = []
+    trs: list[etree._Element] = []
     above: dict[int, Cell] = {}  # the cell starting at each grid column in the previous row
     for tr in _children(tbl, W + "tr"):
         if _row_deleted(tr):
@@ -311,12 +316,13 @@ def _rows(tbl: etree._Element) -> list[list[Cell]]:
             origin = above.get(col)
             if (vmerge is not None and vmerge.get(W + "val", "continue") != "restart"
                     and origin is not None):
-                cell = Cell(origin.text, list(origin.paragraphs), col, span, True)
+                cell = Cell(origin.text, list(origin.paragraphs), col, span, True, origin.element)
             else:
                 texts = [p.text for p in _paragraphs(tc)]
-                cell = Cell("\n".join(texts), texts, col, span, False)
+                cell = Cell("\n".join(texts), texts, col, span, False, tc)
             row.append(cell)
             col += span
         rows.append(row)
+        trs.append(tr)
         above = {c.col: c for c in row}
-    return rows
+    return rows, trs

@@ -20,10 +20,10 @@ from typing import Sequence
 from ..model.numbers import PLAIN_NUMBER
 from ..render.selfeval import FUNDING_HEADS, INDICATOR_HEADS, SELFEVAL_TITLE
 from . import labels as L
-from .formrows import Row, Unread, cell_at, clean_text, find_heading, flat, form_rows, indicator_rows, value_of
+from .formrows import Place, Row, Unread, cell_at, clean_text, find_heading, flat, form_rows, indicator_rows, value_of
 from .grid import Cell, Table
 
-__all__ = ["Unread", "SelfEvalRead", "is_selfeval", "is_selfeval_indicators", "read_selfeval"]
+__all__ = ["Unread", "Place", "SelfEvalRead", "is_selfeval", "is_selfeval_indicators", "read_selfeval"]
 
 _NEEDED = ("level1", "level2", "name", "actual")
 _GRADES = ("优", "良", "中", "差")
@@ -50,6 +50,10 @@ class SelfEvalRead:
     unit: str = ""                 # "元" / "万元" of the funding label; "" when none printed
     budget: dict = field(default_factory=dict)    # the 年度资金总额 row's 分值, 执行率, 得分 as printed (Decimal)
     printed: dict[str, str] = field(default_factory=dict)  # "evaluation.funding.total.initial" → "417.32"
+    # where each key was read: "evaluation.funding.total.initial", "evaluation.total", "evaluation.outcome",
+    # "indicators[3].actual" (N: the index in ``indicators``), "indicators[3]" for its row, "indicators"
+    # for the heading row, "evaluation.funding" for the funding heads' row, "" for the form
+    places: dict[str, Place] = field(default_factory=dict)
 
 
 def _head(text: str) -> str | None:
@@ -122,9 +126,13 @@ class _Reader:
         self.budget: dict = {}
         self.printed: dict[str, str] = {}
         self.unit: str | None = None
+        self.places: dict[str, Place] = {}
+        if tables:
+            self.places[""] = Place(f"第 {tables[0].index + 1} 个表格", tables[0].element)
 
     def miss(self, key: str, cell: Cell, row: Row) -> None:
         self.unread.append(Unread(key, cell.text, row.where))
+        self.places.setdefault(key, row.place(cell))
 
     def form(self, end: int) -> None:
         """The rows above the indicator heading: each label takes its value cell (a cell taken as
@@ -143,6 +151,7 @@ class _Reader:
                 if core in _FUNDING_ROLES:
                     columns[_FUNDING_ROLES[core]] = c.col
                     heads_row = r if heads_row is None else heads_row
+                    self.places.setdefault("evaluation.funding", row.place())
                     continue
                 key, goal = L.form_key(c.text), _goal_head(c.text)
                 if goal:
@@ -156,6 +165,8 @@ class _Reader:
                 taken.add(id(found[0]))
                 if goal:
                     self.goals.setdefault(goal, clean_text(found[0]))
+                    self.places.setdefault("evaluation.outcome" if goal == "outcome" else "goals.annual",
+                                           found[1].place(found[0]))
                 elif found[0].text.strip():
                     self.head.setdefault(key, found[0].text.strip())
         for row in rows[heads_row + 1:] if heads_row is not None else []:
@@ -177,6 +188,7 @@ class _Reader:
 
     def funding_row(self, kind: str, row: Row, columns: dict[str, int]) -> None:
         values: dict[str, Decimal] = {}
+        self.places.setdefault(f"evaluation.funding.{kind}", row.place())
         for role, col in columns.items():
             cell = cell_at(row, col)
             if cell is None or cell.continued:
@@ -187,6 +199,7 @@ class _Reader:
                 if amount.yuan is not None:
                     values[role] = amount.yuan
                     self.printed[key] = cell.text.strip()
+                    self.places.setdefault(key, row.place(cell))
                 elif not amount.blank:
                     self.miss(key, cell, row)
             elif kind == "total":
@@ -201,8 +214,12 @@ class _Reader:
     def indicators(self, start: int) -> list[dict]:
         found, odd = indicator_rows(self.rows, start, _head, _NEEDED, stop=_totals)
         out: list[dict] = []
+        self.places["indicators"] = self.rows[start].place()
         for cells, row in found:
             n = len(out)
+            self.places[f"indicators[{n}]"] = row.place()
+            for role, cell in cells.items():
+                self.places[f"indicators[{n}].{role}"] = row.place(cell)
             item: dict = {"level1": flat(cells["level1"].text), "level2": flat(cells["level2"].text),
                           "name": cells["name"].text.strip()}
             for role in ("target", "actual"):
@@ -220,6 +237,7 @@ class _Reader:
             out.append(item)
         for row in odd:
             self.unread.append(Unread(f"indicators[{len(out)}]", " | ".join(c.text for c in row.own), row.where))
+            self.places.setdefault(f"indicators[{len(out)}]", row.place())
         heading = self.rows[start]
         score_col = next((c.col for c in heading.own if _head(c.text) == "score"), None)
         self.totals(start, score_col)
@@ -240,12 +258,14 @@ class _Reader:
                     number, blank = _number(cell.text)
                     if number is not None:
                         self.evaluation["total"] = number
+                        self.places["evaluation.total"] = row.place(cell)
                     elif not blank:
                         self.miss("evaluation.total", cell, row)
             elif label == "评分等级" and len(own) > 1 and own[1].text.strip():
                 grade = own[1].text.strip()
                 if grade in _GRADES:
                     self.evaluation["grade"] = grade
+                    self.places["evaluation.grade"] = row.place(own[1])
                 else:
                     self.miss("evaluation.grade", own[1], row)
 
@@ -275,5 +295,5 @@ def read_selfeval(tables: list[Table], *, label: str, heading: Sequence[str] = (
         name=reader.head.get("name", ""), evaluation=reader.evaluation, indicators=indicators,
         unread=reader.unread, year=year, title=title, authority=reader.head.get("authority"),
         implementer=reader.head.get("implementer"), expected=reader.goals.get("expected"),
-        unit=reader.unit or "", budget=reader.budget, printed=reader.printed,
+        unit=reader.unit or "", budget=reader.budget, printed=reader.printed, places=reader.places,
     )
