@@ -95,7 +95,7 @@ def test_help_shows_chinese_usage_metavars_and_defaults():
 
 USAGE_ERRORS = [
     (["chek"], "perfdoc: 没有命令“chek”，是不是要用 check？", "用法：perfdoc [选项] 命令 …"),
-    (["frobnicate"], "perfdoc: 没有命令“frobnicate”；可用的命令：check、new、schema、build、diff、init、next-year、score、textconv",
+    (["frobnicate"], "perfdoc: 没有命令“frobnicate”；可用的命令：check、new、schema、build、diff、import、init、next-year、score、textconv",
      "用法：perfdoc [选项] 命令 …"),
     (["--"], "perfdoc: 缺少命令", "用法：perfdoc [选项] 命令 …"),
     (["--verbose"], "perfdoc: 没有选项“--verbose”，是不是要用 --version？", "用法：perfdoc [选项] 命令 …"),

@@ -20,7 +20,7 @@ _QUOTE = 60
 def import_cmd(
     files: list[Path] = typer.Argument(..., metavar="文件", show_default=False,
                                        help="要导入的 Word 文档：汇总表、申报表、项目经费情况说明、自评表或自评汇总"
-                                            "（.docx；装有 LibreOffice 时也可以是 .doc）"),
+                                            "（.docx；装有 LibreOffice 时也可以是 Word 97-2003 文档）"),
     out: Path = typer.Option(..., "--out", "-o", metavar="文件夹", show_default=False,
                              help="要新建的单位文件夹（不能已存在，或须是空文件夹）；与 --into 同用时为已有的单位文件夹"),
     into: bool = typer.Option(False, "--into",
@@ -37,7 +37,7 @@ def import_cmd(
     写出 department.toml（单位名称和年度取自汇总表标题，预算单位数取自汇总表说明，主管部门取自各表，
     项目顺序按文档中的顺序，版式按识别出的样式）和每个项目一个项目文件（文件名与 perfdoc new 的相同）。
     经费说明按项目名称对应到申报表；自评表、自评汇总按项目名称并入项目的 [evaluation]。
-    金额照表上印的写（按万元印的表写 unit = "万元"），文字逐字保留，每段一行。
+    金额照表上印的写（按万元印的表，项目文件也按万元填写），文字逐字保留，每段一行。
 
     perfdoc 自己生成的句子（项目概述的固定句子、“从…至…。”、七、绩效目标后的说明）不会写入项目文件。
     无法识别的值不写入，在项目文件中该键的位置留一行注释（# 导入时无法识别：“……”（原文第 3 个表格第 5 行）），
