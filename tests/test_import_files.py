@@ -317,3 +317,39 @@ def test_form_of_another_layout_is_listed(tmp_path):
     assert "原表是 shanghai 版式，与单位的版式 songjiang-2022 不同，生成时按单位的版式：“社区活动”（社区活动-申报表.docx）" \
         in done.stdout
     assert (dep / "社区活动.toml").is_file()
+
+
+# -- killed mid-way ---------------------------------------------------------------------------
+
+def test_import_killed_while_writing_leaves_no_folder_and_the_next_run_cleans_up(tmp_path):
+    import importlib.util
+    import signal
+    import time
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    source = generate.generate(tmp_path / "src" / "big", 150)
+    assert run_cli("build", str(source), "-o", str(tmp_path / "built")).returncode == 0
+    summary = next((tmp_path / "built" / "big").glob("*汇总表.docx"))
+    work = tmp_path / "work"
+    work.mkdir()
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "perfdoc", "import", str(summary), "-o", "dep"], cwd=work, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def writing() -> bool:  # the temporary folder holds some of the files
+        return any(p.name.startswith(".perfdoc-tmp-") and len(os.listdir(p)) >= 10 for p in work.iterdir())
+
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline and not writing():
+        time.sleep(0.002)
+    assert proc.poll() is None, "the import ended before it could be killed while writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert not (work / "dep").exists()
+    assert [p.name for p in work.iterdir() if p.name.startswith(".perfdoc-tmp-")]
+    done = run_cli("import", str(summary), "-o", "dep", cwd=work)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["dep"]
+    assert len(load_department(work / "dep").departments[0].projects) == 150
