@@ -28,7 +28,7 @@ from .output import OutputError, check_new_folder, write_into_folder, write_new_
 from .sources import SourceError, open_source
 from .writer import Comment, department_text, key_path, model_of, project_text
 
-__all__ = ["ImportFailure", "ImportResult", "Written", "import_documents"]
+__all__ = ["ImportFailure", "ImportResult", "Written", "import_documents", "project_file_text"]
 
 
 class ImportFailure(Exception):
@@ -132,7 +132,7 @@ def _drop_empty(data: dict, model) -> None:
             del data[key]
 
 
-def _project_file(project: ProjectImport) -> tuple[str, list[Comment], list[Missing]]:
+def project_file_text(project: ProjectImport) -> tuple[str, list[Comment], list[Missing]]:
     """The text of one project file, after taking out what the model refuses."""
     project.amounts_as_printed()
     data = project.data
@@ -153,6 +153,9 @@ def _project_file(project: ProjectImport) -> tuple[str, list[Comment], list[Miss
         if file and file != project.source:
             head.append(f"{what}导入自 {_name(file)}")
     return project_text(data, comments=comments, head=head), comments, missing
+
+
+_project_file = project_file_text  # the name perfdoc review used first
 
 
 def _templates(into_template: Template | None) -> tuple[dict[str, Template], Template]:
@@ -249,7 +252,7 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> 
         result.notes = []  # listed with department.toml, at their comments
         written.missing += _lines(text, comments[len(missing):], collected.notes)
     for project in projects:
-        text, comments, missing = _project_file(project)
+        text, comments, missing = project_file_text(project)
         name = f"{project.stem}.toml"
         texts[name] = text
         if missing:

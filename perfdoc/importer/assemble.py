@@ -67,6 +67,7 @@ class ProjectImport:
     printed: dict[str, str] = field(default_factory=dict)  # "funding.total" → "4,483,000.00"
     evaluation_unit: str = "元"
     evaluation_read: SelfEvalRead | None = None
+    declaration_read: DeclarationRead | None = None
 
     def amounts_as_printed(self) -> None:
         """Turn the amounts (Decimal 元) into the text the document prints, in its unit."""
@@ -124,7 +125,8 @@ def _declaration_project(read: DeclarationRead, part: Part, file: str, year: int
         info["year"] = year
     unit = read.unit if read.unit in ("元", "万元") else "元"
     project = ProjectImport(name, data, file, read.layout, unit, year, _missing(read.unread, file),
-                            template=templates.get(read.layout or ""), printed=dict(read.printed))
+                            template=templates.get(read.layout or ""), printed=dict(read.printed),
+                            declaration_read=read)
     if year is None:
         project.missing.append(Missing("project.year", "", "", file, "原文中没有年度（（2026年度）一行）"))
     return project
