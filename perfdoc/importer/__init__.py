@@ -258,8 +258,9 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> 
         if missing:
             allowed.add(name)
         result.written.append(Written(name, project.name, _lines(text, comments, missing)))
+    # the JSON Schemas the first lines of the files name (as perfdoc init and perfdoc new write them)
     for schema, kind in ((SCHEMA_FILE, "project"), (DEPARTMENT_SCHEMA_FILE, "department")):
-        if dep is None or not (folder / schema).exists():
+        if dep is None or (kind == "project" and not (folder / schema).exists()):
             texts[schema] = schema_json(kind)
     if dep is not None and not projects:
         return result  # every project is in the folder already: nothing to add
