@@ -26,7 +26,7 @@ ALLOWED_WORDS = {
     "git", "gitattributes", "config", "diff", "textconv", "HEAD", "main", "v2025", "PD502", "PD6xx",
     "department", "project", "year", "goals", "period", "evaluation", "actual", "score", "deviation",
     "schema", "projects", "songjiang", "huacao", "text", "markdown", "out", "x", "PDF", "LibreOffice", "CPU",
-    "check", "profile", "ignore", "severity", "shanghai", "central-101",
+    "check", "profile", "ignore", "severity", "shanghai", "central-101", "md",
 }
 #: What Click and Typer write in English; none of it may reach the user.
 FRAMEWORK_WORDS = {
@@ -95,7 +95,7 @@ def test_help_shows_chinese_usage_metavars_and_defaults():
 
 USAGE_ERRORS = [
     (["chek"], "perfdoc: 没有命令“chek”，是不是要用 check？", "用法：perfdoc [选项] 命令 …"),
-    (["frobnicate"], "perfdoc: 没有命令“frobnicate”；可用的命令：check、new、schema、build、diff、import、init、next-year、score、textconv",
+    (["frobnicate"], "perfdoc: 没有命令“frobnicate”；可用的命令：check、new、schema、build、diff、import、init、next-year、review、score、textconv",
      "用法：perfdoc [选项] 命令 …"),
     (["--"], "perfdoc: 缺少命令", "用法：perfdoc [选项] 命令 …"),
     (["--verbose"], "perfdoc: 没有选项“--verbose”，是不是要用 --version？", "用法：perfdoc [选项] 命令 …"),

@@ -21,7 +21,7 @@ class Format(str, Enum):
 def review_cmd(
     files: list[Path] = typer.Argument(..., metavar="文件", show_default=False,
                                        help="收到的 Word 文档：汇总表、申报表（与其经费说明、自评表）"
-                                            "（.docx；装有 LibreOffice 时也可以是 .doc）"),
+                                            "（.docx；装有 LibreOffice 时也可以是 Word 97-2003 文档）"),
     out: Path = typer.Option(..., "--out", "-o", metavar="文件夹", show_default=False,
                              help="写入审核结果的文件夹（不存在时新建；不能是放收到的文件的文件夹）"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式：text 或 json（供其他程序读取）"),
