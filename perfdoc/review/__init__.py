@@ -81,6 +81,8 @@ def review_files(files: list[Path], folder: Path, *, overwrite: bool = False) ->
                 if id(anchor.doc) not in seen:
                     seen.add(id(anchor.doc))
                     reviews[id(anchor.doc)].findings.append(finding)
+        for project, doc in found.declared:
+            reviews[id(doc)].projects.append(project)
         for project, doc in found.without_narrative:
             reviews[id(doc)].without_narrative.append(project)
     _in_document_order(received, reviews, result)

@@ -161,7 +161,10 @@ def _new_rel_id(rels) -> str:
 
 
 def reviewed_copy(package: Package, comments: list[Comment]) -> bytes:
-    """The received document with ``comments``; the package's document tree is changed in place."""
+    """The received document with ``comments``; the package's document tree is changed in place.
+    Without comments it is the received file as it is."""
+    if not comments:
+        return package.data
     main = package.main
     document = package.document()
     rels_name = _actual(package, _rels_name(main))

@@ -66,6 +66,7 @@ class GroupReview:
     skipped: list[tuple[str, Problem]] = field(default_factory=list)  # (项目名称, problem): part not received
     projects: list[str] = field(default_factory=list)
     without_narrative: list[tuple[str, Received]] = field(default_factory=list)  # (项目名称, its 申报表's document)
+    declared: list[tuple[str, Received]] = field(default_factory=list)  # (项目名称, its 申报表's document)
 
 
 def _templates():
@@ -214,8 +215,10 @@ def review_group(docs: list[Received]) -> GroupReview:
     result = GroupReview(projects=[p.name for p in projects])
     for p in projects:
         place = places[f"{p.stem}.toml"]
-        if not place.has_narrative() and place.declaration is not None:
-            result.without_narrative.append((p.name, place.declaration[0]))
+        if place.declaration is not None:
+            result.declared.append((p.name, place.declaration[0]))
+            if not place.has_narrative():
+                result.without_narrative.append((p.name, place.declaration[0]))
     for problem in sorted(problems, key=lambda p: (str(p.file), p.line, p.col, p.code)):
         file = Path(problem.file)
         entry = loaded.files.get(file)

@@ -41,6 +41,7 @@ class DocumentReview:
     converted: bool = False
     findings: list[Finding] = field(default_factory=list)
     without_narrative: list[str] = field(default_factory=list)  # projects whose 经费说明 was not received
+    projects: list[str] = field(default_factory=list)  # the projects whose 申报表 it holds
     comments: int = 0
 
 
@@ -131,6 +132,7 @@ def summary_json(reviews: list[DocumentReview], everything: list[Finding], folde
             "file": review.label,
             "reviewed": f"{folder}/{review.reviewed}" if folder else review.reviewed,
             "converted": review.converted,
+            "projects": list(review.projects),
             "comments": review.comments,
             "findings": [{
                 "code": f.code, "name": f.name, "severity": f.severity.value, "message": f.message,
