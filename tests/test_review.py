@@ -203,9 +203,18 @@ def assert_copy_is_original_plus_comments(original: Path, reviewed: Path) -> Non
     before, after = parts_of(original), parts_of(reviewed)
     with zipfile.ZipFile(original) as a, zipfile.ZipFile(reviewed) as b:
         assert [i.filename for i in b.infolist()][:len(a.infolist())] == [i.filename for i in a.infolist()]
-    comments = etree.fromstring(after["word/comments.xml"]) if "word/comments.xml" in after else None
-    ids = {c.get(W + "id") for c in comments.iter(W + "comment")} if comments is not None else set()
+    def comment_ids(parts: dict) -> set[str]:
+        if "word/comments.xml" not in parts:
+            return set()
+        return {c.get(W + "id") for c in etree.fromstring(parts["word/comments.xml"]).iter(W + "comment")}
+
+    ids = comment_ids(after) - comment_ids(before)  # the comments perfdoc added
     changed = {"word/document.xml"}
+    if "word/comments.xml" in before and ids:  # a comments part already there: its comments kept as they were
+        old = etree.fromstring(before["word/comments.xml"])
+        kept = etree.fromstring(after["word/comments.xml"])
+        assert [_c14n(c) for c in kept][:len(old)] == [_c14n(c) for c in old]
+        assert all(c.get(W + "author") == "perfdoc" for c in list(kept)[len(old):])
     if ids:
         new = "word/comments.xml" not in before
         changed |= {"word/comments.xml"} | ({"[Content_Types].xml", "word/_rels/document.xml.rels"} if new else set())
@@ -250,18 +259,21 @@ def add_table(document, rows: list[list[str]]):
                 table.cell(i, j).merge(table.cell(down, right))
 
 
-def foreign_form() -> bytes:
+def foreign_form(faults: bool = True, comment: bool = False) -> bytes:
     """The whole form in one table, 一级/二级 repeated on every row; three faults planted: the
-    total is not its parts (PD101), a 率 counted in 个 (PD401), a 三级 twice (PD303)."""
+    total is not its parts (PD101), a 率 counted in 个 (PD401), a 三级 twice (PD303).  With
+    ``comment``, the title carries a comment by someone else (张三)."""
     d = docx.Document()
-    d.add_paragraph("财政项目支出绩效目标申报表")
+    title = d.add_paragraph("财政项目支出绩效目标申报表")
+    if comment:
+        d.add_comment(title.runs, text="请核对标题", author="张三", initials="张")
     d.add_paragraph("（2024年度）")
     add_table(d, [
         ["项目名称", "社区服务项目", "项目类别", "特定目标类"],
         ["项目性质", "一次性项目", "主管部门", "上海市闵行区某街道办事处"],
         ["实施单位", "闵行区某街道社区服务中心", "项目负责人", "张三"],
         ["计划开始日期", "2024.01.01", "计划完成日期", "2024.12.31"],
-        ["项目资金(元)", "项目资金总额", "1,650,000.00", "<"],
+        ["项目资金(元)", "项目资金总额", "1,650,000.00" if faults else "1,600,000.00", "<"],
         ["^", "其中:财政资金", "1,500,000.00", "<"],
         ["^", "其他资金", "100,000.00", "<"],
         ["^", "年度资金申请总额", "1,600,000.00", "<"],
@@ -273,10 +285,10 @@ def foreign_form() -> bytes:
         ["一级指标", "二级指标", "三级指标", "年度指标值"],
         ["产出指标", "数量指标", "服务人次", "≥8000人"],
         ["产出指标", "数量指标", "活动场次", "=12场"],
-        ["产出指标", "质量指标", "服务完成率", "=100个"],
+        ["产出指标", "质量指标", "服务完成率", "=100个" if faults else "=100%"],
         ["效益指标", "社会效益指标", "居民参与社区活动人次", "≥5000人"],
         ["满意度指标", "服务对象满意度指标", "居民满意度", "≥90%"],
-        ["满意度指标", "服务对象满意度指标", "居民满意度", "≥95%"],
+        ["满意度指标", "服务对象满意度指标", "居民满意度" if faults else "活动参与人员满意度", "≥95%"],
     ])
     out = io.BytesIO()
     d.save(out)
@@ -316,4 +328,4 @@ def test_foreign_form_gets_its_three_planted_faults_at_their_cells(tmp_path):
     assert_copy_is_original_plus_comments(form, reviewed)
     comments = [text for text, _ in comments_of(reviewed)]
     assert comments[1].split("\n")[1] == "合格示例：三级指标名称“就业保障金发放完成率”；年度指标值“=100.00(%)”。"
-    assert done.stdout.splitlines()[0].endswith("收到的申报表-审核.docx：3 个问题（错误 2 个，警告 1 个）")
+    assert done.stdout.splitlines()[0].endswith("收到的申报表-审核.docx：发现 3 个问题（错误 2 个，警告 1 个）")

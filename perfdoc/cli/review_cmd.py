@@ -49,7 +49,7 @@ def review_cmd(
     （未写入任何文件）。
     """
     from ..review import SUMMARY, ReviewFailure, review_files
-    from ..review.summary import counts, place_text
+    from ..review.summary import place_text, tally
 
     try:
         result = review_files(files, out, overwrite=overwrite)
@@ -61,16 +61,13 @@ def review_cmd(
         typer.echo(dump_json(result.json(display_path(out))))
     else:
         for review in result.documents:
-            total, errors, warnings = counts(review.findings)
-            tally = f"{total} 个问题（错误 {errors} 个，警告 {warnings} 个）" if total else "没有发现问题"
-            typer.echo(terminal_safe(f"{review.label} → {display_path(out / review.reviewed)}：{tally}"))
+            typer.echo(terminal_safe(f"{review.label} → {display_path(out / review.reviewed)}：{tally(review.findings)}"))
             for f in review.findings:
                 places = "；".join(place_text(a) for a in f.anchors if a.doc.label == review.label)
                 typer.echo(terminal_safe(f"  {places}  {f.label} {f.code} {f.message}"))
             if review.without_narrative:
-                typer.echo(terminal_safe(f"  未审核：{'、'.join(review.without_narrative)} 的项目经费情况说明不在所给文件中"))
-        total, errors, warnings = counts(result.findings)
-        typer.echo(f"共审核 {len(result.documents)} 个文件，"
-                   + (f"发现 {total} 个问题（错误 {errors} 个，警告 {warnings} 个）" if total else "没有发现问题")
-                   + terminal_safe(f"；审核意见见 {display_path(out / SUMMARY)}。"))
+                names = "、".join(f"“{n}”" for n in review.without_narrative)
+                typer.echo(terminal_safe(f"  未审核：{names}的项目经费情况说明不在所给文件中"))
+        typer.echo(terminal_safe(f"共审核 {len(result.documents)} 个文件，{tally(result.findings)}；"
+                                 f"审核意见见 {display_path(out / SUMMARY)}。"))
     raise typer.Exit(exitcodes.FAULTS if result.findings else exitcodes.OK)

@@ -16,7 +16,8 @@ from pathlib import Path
 from .findings import Finding
 from .places import Anchor
 
-__all__ = ["DocumentReview", "comment_lines", "summary_markdown", "summary_json", "place_text", "counts"]
+__all__ = ["DocumentReview", "comment_lines", "summary_markdown", "summary_json", "place_text", "counts", "tally",
+           "safe"]
 
 #: A quoted text of the document in a place is cut here.
 _QUOTE = 24
@@ -80,19 +81,19 @@ def _md(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", safe(text))
 
 
-def _tally(findings: list[Finding]) -> str:
+def tally(findings: list[Finding]) -> str:
     total, errors, warnings = counts(findings)
-    return f"{total} 个问题（错误 {errors} 个，警告 {warnings} 个）" if total else "没有发现问题"
+    return f"发现 {total} 个问题（错误 {errors} 个，警告 {warnings} 个）" if total else "没有发现问题"
 
 
 def summary_markdown(reviews: list[DocumentReview], everything: list[Finding]) -> str:
     """审核意见.md."""
     lines = ["# 审核意见", ""]
-    lines.append(f"perfdoc review 审核了 {len(reviews)} 个文件，{_tally(everything)}。"
-                 "每个问题都已作为批注（作者 perfdoc）写在审核后的文件中问题所在的单元格或段落旁。")
+    lines.append(f"perfdoc review 审核了 {len(reviews)} 个文件，{tally(everything)}。"
+                 + ("每个问题都已作为批注（作者 perfdoc）写在审核后的文件中问题所在的单元格或段落旁。" if everything else ""))
     for review in reviews:
         lines += ["", f"## {_md(Path(review.label).name)}", ""]
-        lines.append(f"审核后的文件：{_md(review.reviewed)}；{_tally(review.findings)}。")
+        lines.append(f"审核后的文件：{_md(review.reviewed)}；{tally(review.findings)}。")
         if review.converted:
             lines.append("")
             lines.append("原文是 Word 97-2003 文档（.doc），审核后的文件是 LibreOffice 转换成的 .docx 加上批注。")
@@ -109,8 +110,8 @@ def summary_markdown(reviews: list[DocumentReview], everything: list[Finding]) -
                     places += "；另见 " + "；".join(_md(f"{Path(a.doc.label).name} {place_text(a)}") for a in others)
                 lines.append(f"{n}. {finding.label} {finding.code} {places}：{_md(finding.message)}")
         if review.without_narrative:
-            lines += ["", "未审核：" + "、".join(_md(p) for p in review.without_narrative)
-                      + " 的项目经费情况说明不在所给文件中，经费说明没有审核（请把经费说明与申报表一同审核）。"]
+            lines += ["", "未审核：" + "、".join(f"“{_md(p)}”" for p in review.without_narrative)
+                      + "的项目经费情况说明不在所给文件中，经费说明没有审核（请把经费说明与申报表一同审核）。"]
     lines += ["", "## 合计", "", "| 文件 | 问题 | 错误 | 警告 |", "| --- | ---: | ---: | ---: |"]
     for review in reviews:
         total, errors, warnings = counts(review.findings)

@@ -1,0 +1,169 @@
+"""``perfdoc review`` as a user meets it: the summary 审核意见.md and the JSON, exit codes, a fault
+between the 经费说明 and the form commented at both places, comments already in a document,
+bad documents and the output folder's rules."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from lxml import etree
+
+from conftest import PROJECTS, run_cli
+from test_review import W, assert_copy_is_original_plus_comments, comments_of, foreign_form, parts_of, review
+
+SUMMARY = """\
+# 审核意见
+
+perfdoc review 审核了 1 个文件，发现 3 个问题（错误 2 个，警告 1 个）。每个问题都已作为批注（作者 perfdoc）写在审核后的文件中问题所在的单元格或段落旁。
+
+## 收到的申报表.docx
+
+审核后的文件：收到的申报表-审核.docx；发现 3 个问题（错误 2 个，警告 1 个）。
+
+### 社区服务项目
+
+1. 错误 PD101 第 1 个表格第 5 行“1,650,000.00”：项目资金总额 1,650,000.00 元 ≠ 财政资金 1,500,000.00 元 + 其他资金 100,000.00 元（= 1,600,000.00 元，相差 50,000.00 元）
+2. 警告 PD401 第 1 个表格第 17 行“=100个”：“服务完成率”是比率，指标值却用计数单位“个”：=100个（应为 %）
+3. 错误 PD303 第 1 个表格第 20 行“居民满意度”：三级指标“居民满意度”重复（第一次出现在第 1 个表格第 19 行）
+
+未审核：“社区服务项目”的项目经费情况说明不在所给文件中，经费说明没有审核（请把经费说明与申报表一同审核）。
+
+## 合计
+
+| 文件 | 问题 | 错误 | 警告 |
+| --- | ---: | ---: | ---: |
+| 收到的申报表.docx | 3 | 2 | 1 |
+| 合计 | 3 | 2 | 1 |
+"""
+
+
+def _form(tmp_path: Path, name: str = "收到的申报表.docx", **kwargs) -> Path:
+    path = tmp_path / name
+    path.write_bytes(foreign_form(**kwargs))
+    return path
+
+
+def test_summary_lists_each_finding_with_code_place_and_message(tmp_path):
+    form = _form(tmp_path)
+    done = review(form, out=tmp_path / "审核结果")
+    assert done.returncode == 1, done.stderr
+    assert (tmp_path / "审核结果" / "审核意见.md").read_text("utf-8") == SUMMARY
+    doc, = json.loads(done.stdout)["documents"]
+    assert doc["file"] == str(form) and doc["reviewed"] == f"{tmp_path / '审核结果'}/收到的申报表-审核.docx"
+    assert doc["projects"] == ["社区服务项目"] and doc["comments"] == 3
+    assert doc["findings"][2] == {
+        "code": "PD303", "name": "duplicate-indicator", "severity": "error",
+        "message": "三级指标“居民满意度”重复（第一次出现在第 1 个表格第 19 行）", "project": "社区服务项目",
+        "places": [{"file": str(form), "where": "第 1 个表格第 20 行", "text": "居民满意度", "exact": True}],
+        "advice": "合格示例：一级指标“满意度指标”；二级指标“服务对象满意度指标”；三级指标名称“活动参与人员满意度”；年度指标值“≥90%”。",
+    }
+    assert json.loads(done.stdout)["summary"] == {"documents": 1, "findings": 3, "errors": 2, "warnings": 1}
+
+
+def test_no_finding_exits_0_and_the_copy_is_the_received_file(tmp_path):
+    form = _form(tmp_path, faults=False)
+    done = review(form, out=tmp_path / "out", fmt="text")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "out" / "收到的申报表-审核.docx").read_bytes() == form.read_bytes()
+    assert "共审核 1 个文件，没有发现问题；" in done.stdout
+    assert "perfdoc review 审核了 1 个文件，没有发现问题。\n" in (tmp_path / "out" / "审核意见.md").read_text("utf-8")
+
+
+def test_comments_already_in_the_document_are_kept(tmp_path):
+    form = _form(tmp_path, comment=True)
+    assert review(form, out=tmp_path / "out").returncode == 1
+    reviewed = tmp_path / "out" / "收到的申报表-审核.docx"
+    comments = list(etree.fromstring(parts_of(reviewed)["word/comments.xml"]).iter(W + "comment"))
+    assert [(c.get(W + "author"), c.get(W + "id")) for c in comments] == [
+        ("张三", "0"), ("perfdoc", "1"), ("perfdoc", "2"), ("perfdoc", "3")]
+    assert [c.get(W + "date") for c in comments[1:]] == ["2000-01-01T00:00:00Z"] * 3
+    assert_copy_is_original_plus_comments(form, reviewed)
+    # reviewed again: the new comments come after, with ids of their own
+    again = tmp_path / "again"
+    assert review(reviewed, out=again).returncode == 1
+    twice = again / "收到的申报表-审核-审核.docx"
+    ids = [c.get(W + "id") for c in etree.fromstring(parts_of(twice)["word/comments.xml"]).iter(W + "comment")]
+    assert ids == ["0", "1", "2", "3", "4", "5", "6"]
+    assert_copy_is_original_plus_comments(reviewed, twice)
+
+
+def test_comment_ids_follow_the_document_order(tmp_path):
+    form = _form(tmp_path)
+    review(form, out=tmp_path / "out")
+    root = etree.fromstring(parts_of(tmp_path / "out" / "收到的申报表-审核.docx")["word/document.xml"])
+    assert [r.get(W + "id") for r in root.iter(W + "commentReference")] == ["0", "1", "2"]
+
+
+def test_narrative_amount_against_the_form_is_commented_at_both_places(tmp_path):
+    example = tmp_path / "2022-songjiang"
+    shutil.copytree(PROJECTS / "2022-songjiang", example)
+    project = example / "党组织建设.toml"
+    text = project.read_text("utf-8")
+    assert "整个项目预算为102万" in text
+    project.write_text(text.replace("整个项目预算为102万", "整个项目预算为120万"), "utf-8")
+    assert run_cli("build", str(example), "--force", "-o", str(tmp_path / "built")).returncode == 0
+    summary = tmp_path / "built" / "2022-songjiang" / "2022年度项目绩效目标汇总表.docx"
+    assert review(summary, out=tmp_path / "out").returncode == 1
+    found = [c for c in comments_of(tmp_path / "out" / "2022年度项目绩效目标汇总表-审核.docx") if "PD104" in c[0]]
+    calculation = "1.资金测算：按照往年的活动规模与参加人数，整个项目预算为120万，其中党建阵地建设预算56万，群团工作预算为46万。"
+    message = "【错误 PD104】经费说明写“整个项目预算为120万”，而申报表的项目资金总额是 102 万元（1,020,000.00 元）"
+    assert [(text.split("\n")[:2], anchored) for text, anchored in found] == [
+        ([message, "另见第 2 个表格第 4 行“1020000”。"], calculation),
+        ([message, "对应第 16 段“1.资金测算：按照往年的活动规模与参加人数，整个…”。"], "1020000"),
+    ]
+
+
+# -- bad documents and the output folder ------------------------------------------------------------
+
+def test_bad_documents_exit_2_naming_the_file_and_write_nothing(tmp_path):
+    import docx
+
+    not_zip = tmp_path / "不是文档.docx"
+    not_zip.write_bytes(b"%PDF-1.4 not a word document")
+    note = docx.Document()
+    note.add_paragraph("会议纪要")
+    note.add_paragraph("今天开会讨论了明年的工作。")
+    meeting = tmp_path / "会议纪要.docx"
+    note.save(meeting)
+    lone = docx.Document()
+    lone.add_paragraph("老年助餐项目项目经费情况说明")  # no 申报表 of that project given
+    lone.add_paragraph("一、项目概述")
+    lone.add_paragraph("二、立项依据")
+    narrative = tmp_path / "经费说明.docx"
+    lone.save(narrative)
+    form = _form(tmp_path)
+    for bad, says in ((not_zip, "这是 PDF 文件，不是 Word（.docx）文件"),
+                      (meeting, "其中没有申报表、项目经费情况说明或自评表，不是可以审核的文档"),
+                      (narrative, "其中只有项目经费情况说明或自评表，没有申报表"),
+                      (tmp_path / "没有这个文件.docx", "没有这个文件.docx")):
+        done = review(form, bad, out=tmp_path / "out", fmt="text")
+        assert done.returncode == 2, (bad, done.stdout, done.stderr)
+        assert done.stderr.startswith(f"perfdoc: {bad}") and says in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+        assert not (tmp_path / "out").exists()
+
+
+def test_output_folder_rules(tmp_path):
+    (tmp_path / "收到的文件").mkdir()
+    form = _form(tmp_path / "收到的文件")
+    # the folder of the received files is refused: the copies would mix with them
+    done = review(form, out=form.parent, fmt="text")
+    assert done.returncode == 2 and "中有输入文件" in done.stderr, done.stderr
+    out = tmp_path / "审核结果"
+    out.mkdir()
+    mine = out / "收到的申报表-审核.docx"
+    mine.write_bytes(b"someone's own file")
+    done = review(form, out=out, fmt="text")
+    assert done.returncode == 2 and "不是 perfdoc 生成的" in done.stderr, done.stderr
+    assert mine.read_bytes() == b"someone's own file" and not (out / "审核意见.md").exists()
+    assert review(form, out=out, fmt="text").returncode == 2
+    done = run_cli("review", str(form), "-o", str(out), "--overwrite")
+    assert done.returncode == 1, done.stderr
+    # perfdoc's own files are replaced by a second review while nobody changed them
+    assert review(form, out=out, fmt="text").returncode == 1
+    (out / "审核意见.md").write_text("我的修改", "utf-8")
+    done = review(form, out=out, fmt="text")
+    assert done.returncode == 2 and "审核意见.md" in done.stderr
+    assert (out / "审核意见.md").read_text("utf-8") == "我的修改"
