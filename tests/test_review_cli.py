@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from conftest import PROJECTS, run_cli
+from conftest import PROJECTS, ROOT, run_cli
 from test_review import W, assert_copy_is_original_plus_comments, comments_of, foreign_form, parts_of, review
 
 SUMMARY = """\
@@ -37,6 +37,12 @@ perfdoc review 审核了 1 个文件，发现 3 个问题（错误 2 个，警�
 | 收到的申报表.docx | 3 | 2 | 1 |
 | 合计 | 3 | 2 | 1 |
 """
+
+
+def test_readme_shows_this_summary():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme[readme.index("```markdown\n", readme.index("## perfdoc review")) + len("```markdown\n"):]
+    assert block[:block.index("```\n")] == SUMMARY
 
 
 def _form(tmp_path: Path, name: str = "收到的申报表.docx", **kwargs) -> Path:
