@@ -173,3 +173,26 @@ def test_output_folder_rules(tmp_path):
     done = review(form, out=out, fmt="text")
     assert done.returncode == 2 and "审核意见.md" in done.stderr
     assert (out / "审核意见.md").read_text("utf-8") == "我的修改"
+
+
+def test_a_value_that_cannot_be_read_is_a_finding_at_its_cell(tmp_path):
+    """An impossible date and a 项目性质 that is none of the three: each commented where it is printed
+    (the loader's message for the value as printed), not as a missing key."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(foreign_form(faults=False)))
+    table = document.tables[0]
+    table.cell(1, 1).paragraphs[0].runs[0].text = "临时项目"
+    table.cell(3, 1).paragraphs[0].runs[0].text = "2024.13.01"
+    form = tmp_path / "申报表.docx"
+    document.save(form)
+    done = review(form, out=tmp_path / "out", fmt="text")
+    assert done.returncode == 1, done.stderr
+    assert [(text.split("\n")[0], anchored) for text, anchored in comments_of(tmp_path / "out" / "申报表-审核.docx")] == [
+        ("【错误 PD002】project.nature（项目性质：经常性项目、一次性项目或阶段性项目（表上有此栏时填写）） 只能是 “经常性项目”, "
+         "“一次性项目” 或 “阶段性项目”，而不是 “临时项目”", "临时项目"),
+        ("【错误 PD002】project.start（计划开始日期，如 2026-01-01）：日期“2024.13.01”不存在", "2024.13.01"),
+    ]
+    assert "PD003" not in done.stdout

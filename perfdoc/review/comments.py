@@ -74,12 +74,20 @@ def _flow_paragraphs(el) -> list:
     return out
 
 
-def _mark(start, end, cid: str) -> None:
-    first = _flow_paragraphs(start)
-    last = _flow_paragraphs(end)
-    if not first or not last:
-        raise ValueError("an anchor without a paragraph")
-    p, q = first[0], last[-1]
+def _ends(comment: Comment, fallback, order: dict) -> tuple:
+    """The paragraphs a comment's range starts and ends in: the first of its start, the last of its
+    end; the document's first paragraph when the anchor holds none (a damaged cell); never an end
+    before the start."""
+    first = _flow_paragraphs(comment.start)
+    last = _flow_paragraphs(comment.end)
+    p = first[0] if first else fallback
+    q = last[-1] if last else p
+    if order.get(q, 0) < order.get(p, 0):
+        q = p
+    return p, q
+
+
+def _mark(p, q, cid: str) -> None:
     begin = etree.Element(W + "commentRangeStart")
     begin.set(W + "id", cid)
     props = p.find(W + "pPr")
@@ -187,10 +195,13 @@ def reviewed_copy(package: Package, comments: list[Comment]) -> bytes:
         comments_root = existing
     next_id = _ids(document, comments_root)
     order = {el: i for i, el in enumerate(document.iter())}
-    ranked = sorted(comments, key=lambda c: order.get(_flow_paragraphs(c.start)[0], 0))
-    for n, comment in enumerate(ranked):
+    fallback = next(iter(_flow_paragraphs(document.find(W + "body"))), None)
+    ends = [(_ends(c, fallback, order), c) for c in comments]
+    ends = [(pq, c) for pq, c in ends if pq[0] is not None]
+    ends.sort(key=lambda item: order.get(item[0][0], 0))
+    for n, ((p, q), comment) in enumerate(ends):
         cid = str(next_id + n)
-        _mark(comment.start, comment.end, cid)
+        _mark(p, q, cid)
         _comment_element(comments_root, cid, comment.lines)
     changed[main] = _serialize(document, package.part(main))
     if new_part:

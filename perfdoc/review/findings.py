@@ -13,6 +13,7 @@ apply to the documents and are counted apart, never commented.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,9 +26,9 @@ from ..check import check_departments, profile_of, rule_by_code
 from ..check.base import Context
 from ..importer.assemble import collect_projects
 from ..importer.department import department_data, header_of, name_files
-from ..importer.writer import department_text
+from ..importer.writer import department_text, key_path
 from ..load.loader import load_bytes, project_key
-from ..load.messages import validation_message
+from ..load.messages import field_label, validation_message
 from ..model import Department, DepartmentFolder, Problem, Project, ProjectFile, Severity
 from ..read.narrative import heading_index
 from ..read.summary import known_templates
@@ -213,6 +214,9 @@ def review_group(docs: list[Received]) -> GroupReview:
     paths.update(_load_paths(loaded))
     places = {f"{p.stem}.toml": ProjectPlaces(p, docs) for p in projects}
     result = GroupReview(projects=[p.name for p in projects])
+    replaced: set[tuple] = set()
+    for p in projects:
+        _unread_findings(p, places[f"{p.stem}.toml"], result, replaced)
     for p in projects:
         place = places[f"{p.stem}.toml"]
         if place.declaration is not None:
@@ -228,6 +232,8 @@ def review_group(docs: list[Received]) -> GroupReview:
         if path is None and source is not None:
             path = _at_line(source, problem.line, problem.col) or ()
         path = tuple(path or ())
+        if project is not None and problem.code == "PD003" and (project.stem, path) in replaced:
+            continue  # the value is in the document, unreadable: said above at its cell
         where = places.get(file.name) if project is not None else None
         message = _rewrite_lines(problem.message, source, where) if source is not None else problem.message
         name = problem.name or rule_name(problem.code)
@@ -248,6 +254,48 @@ def review_group(docs: list[Received]) -> GroupReview:
                 anchors.append(second)
         result.findings.append(Finding(problem.code, name, problem.severity, message, project.name, anchors, advice))
     return result
+
+
+#: Keys of the forms (not the 经费说明's free text) whose unreadable value is a finding.
+_FORM_KEYS = ("project", "funding", "goals", "indicators", "evaluation")
+
+
+def _unreadable(project, text: str, path: tuple) -> str:
+    """The loader's message for the value as the document prints it (PD002), else a plain one."""
+    data = copy.deepcopy(project.data)
+    node = data
+    try:
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = text
+        Project.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            if tuple(error["loc"])[:len(path)] == path:
+                return validation_message(Project, error)[1]
+    except (KeyError, IndexError, TypeError):
+        pass
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 60 else shown[:60] + "…"
+    return f"{field_label(Project, path)}：表上的“{shown}”无法识别（没有勾选、勾选了多处，或与别处的同一项不一致），未能检查"
+
+
+def _unread_findings(project, places: ProjectPlaces, result: GroupReview, replaced: set[tuple]) -> None:
+    """A value of the forms the readers could not read is a finding (PD002) at its cell; it replaces
+    the loader's PD003 for the same key (the value is there, but not usable)."""
+    for m in project.missing:
+        if m.reason != "无法识别" or not m.key:
+            continue
+        path = key_path(m.key)
+        if path[:1] not in [(k,) for k in _FORM_KEYS] or not isinstance(path[-1], str):
+            continue
+        anchor = places.anchor(path)
+        if anchor is None:
+            continue
+        message = _unreadable(project, m.text, path)
+        replaced.add((project.stem, path))
+        result.findings.append(Finding("PD002", rule_name("PD002"), Severity.ERROR, message, project.name, [anchor],
+                                       advice_for("PD002")))
 
 
 def _anchor(problem: Problem, path: tuple, places: ProjectPlaces) -> Anchor | None:
