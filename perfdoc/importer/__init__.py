@@ -132,13 +132,14 @@ def _drop_empty(data: dict, model) -> None:
             del data[key]
 
 
-def project_file_text(project: ProjectImport) -> tuple[str, list[Comment], list[Missing]]:
-    """The text of one project file, after taking out what the model refuses."""
+def project_file_text(project: ProjectImport, *, validate: bool = True) -> tuple[str, list[Comment], list[Missing]]:
+    """The text of one project file, after taking out what the model refuses (``validate``; without it, the
+    folder's read-back check finds such a value, and the file is made again with it)."""
     project.amounts_as_printed()
     data = project.data
     _drop_empty(data, Project)
     missing = list(project.missing)
-    for _ in range(5):
+    for _ in range(5 if validate else 0):
         refused = _invalid(data)
         if not refused:
             break
@@ -251,26 +252,35 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> 
         result.written.append(written)
         result.notes = []  # listed with department.toml, at their comments
         written.missing += _lines(text, comments[len(missing):], collected.notes)
+    made = {}
     for project in projects:
-        text, comments, missing = project_file_text(project)
-        name = f"{project.stem}.toml"
-        texts[name] = text
-        if missing:
-            allowed.add(name)
-        result.written.append(Written(name, project.name, _lines(text, comments, missing)))
+        made[f"{project.stem}.toml"] = project, project_file_text(project, validate=False)
     # the JSON Schemas the first lines of the files name (as perfdoc init and perfdoc new write them)
     for schema, kind in ((SCHEMA_FILE, "project"), (DEPARTMENT_SCHEMA_FILE, "department")):
         if dep is None or (kind == "project" and not (folder / schema).exists()):
             texts[schema] = schema_json(kind)
     if dep is not None and not projects:
         return result  # every project is in the folder already: nothing to add
-    try:
-        if dep is None:
-            write_new_folder(folder, texts, allowed)
-        else:
-            write_into_folder(folder, texts, allowed)
-    except OutputError as exc:
-        raise ImportFailure(exc.message, exc.problems) from None
+    for attempt in (1, 2):
+        for name, (project, (text, _, missing)) in made.items():
+            texts[name] = text
+            if missing:
+                allowed.add(name)
+        try:
+            if dep is None:
+                write_new_folder(folder, texts, allowed)
+            else:
+                write_into_folder(folder, texts, allowed)
+            break
+        except OutputError as exc:
+            refused = {Path(p.file).name for p in exc.problems} & set(made)
+            if attempt == 2 or not refused:
+                raise ImportFailure(exc.message, exc.problems) from None
+            for name in refused:  # a value the model refuses: taken out, with its comment, and written again
+                project = made[name][0]
+                made[name] = project, project_file_text(project)
+    for name, (project, (text, comments, missing)) in made.items():
+        result.written.append(Written(name, project.name, _lines(text, comments, missing)))
     return result
 
 

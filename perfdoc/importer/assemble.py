@@ -68,9 +68,13 @@ class ProjectImport:
     evaluation_unit: str = "元"
     evaluation_read: SelfEvalRead | None = None
     declaration_read: DeclarationRead | None = None
+    amounts_printed: bool = False  # the amounts in data are the printed texts already
 
     def amounts_as_printed(self) -> None:
-        """Turn the amounts (Decimal 元) into the text the document prints, in its unit."""
+        """Turn the amounts (Decimal 元) into the text the document prints, in its unit (once)."""
+        if self.amounts_printed:
+            return
+        self.amounts_printed = True
         funding = self.data.get("funding")
         if isinstance(funding, dict):
             out = {"unit": "万元"} if self.unit == "万元" else {}

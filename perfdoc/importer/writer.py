@@ -128,9 +128,12 @@ def model_of(annotation) -> tuple[type[BaseModel] | None, bool]:
     return None, False
 
 
-def _ordered(data: dict, model: type[BaseModel] | None) -> list[str]:
-    known = list(model.model_fields) if model is not None else []
-    return [k for k in known if k in data] + [k for k in data if k not in known]
+@functools.cache
+def _fields(model: type[BaseModel] | None) -> tuple[tuple[str, ...], dict[str, tuple]]:
+    """A model's keys in order, and the (model, many) each holds."""
+    if model is None:
+        return (), {}
+    return tuple(model.model_fields), {k: model_of(f.annotation) for k, f in model.model_fields.items()}
 
 
 def _comment_line(line: str) -> str:
@@ -147,6 +150,8 @@ class _Writer:
         self.at: dict[int, int] = {}  # id(comment) -> index in out
 
     def comments_at(self, path: tuple, *, exact: bool = True) -> list[Comment]:
+        if len(self.used) == len(self.comments):
+            return []
         found = []
         for i, c in enumerate(self.comments):
             if i in self.used:
@@ -162,25 +167,24 @@ class _Writer:
             self.out.extend(_comment_line(line) for line in c.text.split("\n"))
 
     def table(self, path: tuple, data: dict, model: type[BaseModel] | None, header: str | None) -> None:
-        keys = _ordered(data, model)
-        fields = model.model_fields if model is not None else {}
+        slots, fields = _fields(model)
+        keys = [k for k in slots if k in data] + [k for k in data if k not in fields]
         scalars, tables = [], []
         for k in keys:
-            sub, many = model_of(fields[k].annotation) if k in fields else (None, False)
+            sub, many = fields.get(k, (None, False))
             if isinstance(data[k], dict) and not (sub is not None and issubclass(sub, _INLINE)):
                 tables.append((k, sub, False))
             elif isinstance(data[k], list) and data[k] and all(isinstance(v, dict) for v in data[k]) and many:
                 tables.append((k, sub, True))
             else:
                 scalars.append(k)
-        slots = list(fields) if model is not None else []
         if header is not None:
             if self.out:
                 self.out.append("")
             self.out.append(header + self.trailing_text(path))
         self.emit_comments(self.comments_at(path))
         written = set()
-        for k in slots + [k for k in scalars if k not in slots]:
+        for k in list(slots) + [k for k in scalars if k not in fields]:
             if k in scalars and k not in written:
                 written.add(k)
                 self.emit_comments(self.comments_at(path + (k,), exact=False) if not isinstance(data[k], list)
@@ -188,7 +192,7 @@ class _Writer:
                 value = _value(data[k], _paragraphs(path + (k,)))
                 self.out.append(f"{_key(k)} = {value}{self.trailing_text(path + (k,))}")
             elif k not in data and k in fields:
-                sub, _ = model_of(fields[k].annotation)
+                sub, _ = fields[k]
                 if sub is None or issubclass(sub, _INLINE):
                     self.emit_comments(self.comments_at(path + (k,), exact=False))
         for k, sub, many in tables:
