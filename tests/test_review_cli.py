@@ -102,13 +102,18 @@ def test_comment_ids_follow_the_document_order(tmp_path):
     assert [r.get(W + "id") for r in root.iter(W + "commentReference")] == ["0", "1", "2"]
 
 
-def test_narrative_amount_against_the_form_is_commented_at_both_places(tmp_path):
+def test_faults_between_two_places_are_commented_at_both(tmp_path):
+    """The 经费说明's amount against the form's (PD104), a form's year against the 汇总表's title (PD205)."""
     example = tmp_path / "2022-songjiang"
     shutil.copytree(PROJECTS / "2022-songjiang", example)
     project = example / "党组织建设.toml"
     text = project.read_text("utf-8")
     assert "整个项目预算为102万" in text
     project.write_text(text.replace("整个项目预算为102万", "整个项目预算为120万"), "utf-8")
+    other = example / "业务培训.toml"
+    text = other.read_text("utf-8")
+    assert "\nyear = 2022\n" in text
+    other.write_text(text.replace("\nyear = 2022\n", "\nyear = 2023\n", 1), "utf-8")
     assert run_cli("build", str(example), "--force", "-o", str(tmp_path / "built")).returncode == 0
     summary = tmp_path / "built" / "2022-songjiang" / "2022年度项目绩效目标汇总表.docx"
     assert review(summary, out=tmp_path / "out").returncode == 1
@@ -118,6 +123,13 @@ def test_narrative_amount_against_the_form_is_commented_at_both_places(tmp_path)
     assert [(text.split("\n")[:2], anchored) for text, anchored in found] == [
         ([message, "另见第 2 个表格第 4 行“1020000”。"], calculation),
         ([message, "对应第 16 段“1.资金测算：按照往年的活动规模与参加人数，整个…”。"], "1020000"),
+    ]
+    # the year of a form against the 汇总表's title: both places too
+    found = [c for c in comments_of(tmp_path / "out" / "2022年度项目绩效目标汇总表-审核.docx") if "PD205" in c[0]]
+    message = "【错误 PD205】项目年度 2023 与单位年度 2022（汇总表标题）不一致"
+    assert [(text.split("\n")[:2], anchored) for text, anchored in found] == [
+        ([message, "对应第 66 段“（2023年度）”。"], "中共上海市松江区区级机关工作委员会2022年度项目绩效目标汇总表"),
+        ([message, "另见第 1 段“中共上海市松江区区级机关工作委员会2022年度项…”。"], "（2023年度）"),
     ]
 
 

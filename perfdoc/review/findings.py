@@ -248,10 +248,12 @@ def review_group(docs: list[Received]) -> GroupReview:
             continue
         anchors = [anchor]
         other = _related(problem.code, problem.message)
-        if other is not None:
-            second = where.anchor(other)
-            if second is not None and second.start is not anchor.start:
-                anchors.append(second)
+        second = where.anchor(other) if other is not None else None
+        if problem.code == "PD205" and header is not None:  # the form's year against the 汇总表's title
+            second = _department_anchor(docs, header, ("department", "year"))
+            message = message.replace("（department.toml）", "（汇总表标题）")
+        if second is not None and second.start is not anchor.start:
+            anchors.append(second)
         result.findings.append(Finding(problem.code, name, problem.severity, message, project.name, anchors, advice))
     return result
 
