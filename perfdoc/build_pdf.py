@@ -36,7 +36,7 @@ def convert_department(outputs: Outputs, *, workers: int | None, errors: list[st
         return
     result = convert_to_pdf(jobs, outputs.folder, workers=workers)
     for pdf in result.converted:
-        outputs.record(pdf.name, keys[pdf.name])
+        outputs.converted(pdf.name, keys[pdf.name])
     for docx, why in result.failed.items():
         errors.append(f"无法把 {docx} 转换为 PDF：{why}")
 

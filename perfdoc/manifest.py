@@ -9,6 +9,10 @@ and is never replaced (outdir.check_target).
 A manifest that cannot be used (not JSON, a list, entries of the wrong type, names with a
 folder in them or not of a document, a symbolic link, too big) counts as no manifest: everything is rebuilt,
 and documents perfdoc made are recognised by their properties (outdir.made_by_perfdoc).
+
+After a clean build of a whole department the manifest also holds a ``record`` of what the
+build read and found (perfdoc.build.record): a rebuild whose inputs all hash the same reports
+it without loading anything.
 """
 
 from __future__ import annotations
@@ -19,16 +23,13 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from . import __version__
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .outdir import OutputRefused, check_target
 
-if TYPE_CHECKING:
-    from .build import BuildResult
-
-__all__ = ["MANIFEST", "Outputs", "input_hash", "read_manifest"]
+__all__ = ["MANIFEST", "Outputs", "input_hash", "read_manifest", "read_document", "usable_outputs", "file_stat"]
 
 MANIFEST = ".perfdoc-build.json"
 #: A manifest larger than this is not perfdoc's (a department of thousands of projects is ~1 MB).
@@ -60,8 +61,8 @@ def _plain_name(name: object) -> bool:
             and "\\" not in name and "\x00" not in name and not name.startswith("."))
 
 
-def read_manifest(path: Path) -> dict[str, dict]:
-    """The usable entries of a manifest file; {} when there is none or it cannot be used."""
+def read_document(path: Path) -> dict:
+    """The manifest file as JSON (a dict); {} when there is none, it is not a regular file or not JSON."""
     try:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > _MANIFEST_LIMIT:
@@ -69,7 +70,12 @@ def read_manifest(path: Path) -> dict[str, dict]:
         data = json.loads(Path(path).read_bytes().decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return {}
-    outputs = data.get("outputs") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def usable_outputs(data: dict) -> dict[str, dict]:
+    """The usable entries of a manifest document's ``outputs``."""
+    outputs = data.get("outputs")
     if not isinstance(outputs, dict):
         return {}
     return {name: {"input": entry["input"], "sha256": entry["sha256"]}
@@ -78,18 +84,42 @@ def read_manifest(path: Path) -> dict[str, dict]:
             and isinstance(entry.get("sha256"), str) and _SHA256.fullmatch(entry["sha256"])}
 
 
-class Outputs:
-    """Writes a department's files, skipping those whose inputs and bytes are unchanged."""
+def read_manifest(path: Path) -> dict[str, dict]:
+    """The usable entries of a manifest file; {} when there is none or it cannot be used."""
+    return usable_outputs(read_document(path))
 
-    def __init__(self, folder: Path, result: BuildResult):
+
+def file_stat(path: Path) -> list[int] | None:
+    """What identifies a file's present state without reading it: size, modification and change
+    times, inode (a write changes the change time, which no program can set back); None when it is
+    not a regular file."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+class Outputs:
+    """Writes a department's files, skipping those whose inputs and bytes are unchanged; lists what it
+    wrote, kept and removed (``written``, ``unchanged``, ``removed``)."""
+
+    def __init__(self, folder: Path):
         self.folder = folder
-        self.result = result
         self.path = folder / MANIFEST
-        self.old = read_manifest(self.path)
+        document = read_document(self.path)
+        self.old = usable_outputs(document)
+        self.old_record = document.get("record") if document.get("perfdoc") == __version__ else None
         self.new: dict[str, dict] = {}
+        self.record: dict | None = None  # set after a clean build of the whole department
         self.checked: set[str] = set()  # names outdir.check_target allowed
         self.inputs: set[Path] = set()
         self.overwrite = False
+        self.written: list[Path] = []
+        self.unchanged: list[Path] = []
+        self.removed: list[Path] = []
 
     def refusals(self, names: list[str], inputs: set[Path], *, overwrite: bool) -> list[str]:
         """Why each of ``names`` may not be written (Chinese messages); [] when all may."""
@@ -115,24 +145,38 @@ class Outputs:
         if _file_hash(target) != entry.get("sha256"):
             return False
         self.new[name] = entry
-        self.result.unchanged.append(target)
+        self.unchanged.append(target)
         return True
 
-    def write(self, name: str, key: str, render: Callable[[], bytes]) -> None:
-        """Render and write ``name`` (raises OutputRefused for a name that was not checked and may not be)."""
+    def keep(self, name: str) -> None:
+        """Keep ``name`` as the manifest has it (found up to date while the build was planned)."""
+        entry = self.old.get(name)
+        if entry:
+            self.new[name] = entry
+            self.unchanged.append(self.folder / name)
+
+    def allow(self, name: str) -> None:
+        """Raise OutputRefused unless ``name`` was checked before the build began or may be written now."""
         if name not in self.checked:
             check_target(self.folder / name, ours=name in self.old, inputs=self.inputs, overwrite=self.overwrite)
             self.checked.add(name)
+
+    def write(self, name: str, key: str, render: Callable[[], bytes]) -> None:
+        """Render and write ``name`` (raises OutputRefused for a name that was not checked and may not be)."""
+        self.allow(name)
         data = render()
         atomic_write_bytes(self.folder / name, data)
-        self.new[name] = {"input": key, "sha256": hashlib.sha256(data).hexdigest()}
-        self.result.written.append(self.folder / name)
+        self.wrote(name, key, hashlib.sha256(data).hexdigest())
 
-    def record(self, name: str, key: str) -> None:
+    def wrote(self, name: str, key: str, digest: str) -> None:
+        """``name`` was written (here or by a worker process) with bytes of this sha256."""
+        self.new[name] = {"input": key, "sha256": digest}
+        self.written.append(self.folder / name)
+
+    def converted(self, name: str, key: str) -> None:
         """A file written by another step (the PDF converter): hash it as it is now."""
         target = self.folder / name
-        self.new[name] = {"input": key, "sha256": hashlib.sha256(target.read_bytes()).hexdigest()}
-        self.result.written.append(target)
+        self.wrote(name, key, hashlib.sha256(target.read_bytes()).hexdigest())
 
     def keep_if_current(self, name: str, key: str) -> None:
         """Keep ``name`` (written by a step that did not run this time) if its input is still ``key``."""
@@ -146,15 +190,24 @@ class Outputs:
         is still the file perfdoc wrote (same bytes): one changed by hand since is left alone."""
         if partial:
             self.new = {**self.old, **self.new}
+            self.record = None  # a record is of a whole department
         for name in sorted(set(self.old) - set(self.new)):
             stale = self.folder / name
             if _file_hash(stale) == self.old[name]["sha256"]:
                 stale.unlink()
-                self.result.removed.append(stale)
-        if self.new != self.old or not os.path.isfile(self.path) or os.path.islink(self.path):
+                self.removed.append(stale)
+        record = None
+        if self.record is not None:
+            stats = {name: file_stat(self.folder / name) for name in self.new}
+            if all(stats.values()):
+                record = json.loads(json.dumps(dict(self.record, stats=stats)))  # as read back: lists, not tuples
+        if (self.new != self.old or record != self.old_record or not os.path.isfile(self.path)
+                or os.path.islink(self.path)):
             self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, json.dumps({"perfdoc": __version__, "outputs": self.new},
-                                                    ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+            document = {"perfdoc": __version__, "outputs": self.new}
+            if record is not None:
+                document["record"] = record
+            atomic_write_text(self.path, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
     def abandon(self) -> None:
         """After a failed write: record what this run wrote and keep the rest as it was; a manifest that

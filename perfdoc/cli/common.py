@@ -7,11 +7,9 @@ from pathlib import Path
 import typer
 
 from .. import exitcodes
+from ..load.folders import DEPARTMENT_FILE  # not ..load: the loader (pydantic) stays unimported
 
 __all__ = ["fail", "paths_or_default", "PATHS_HELP", "DEPARTMENT_FILE"]
-
-#: perfdoc.load.DEPARTMENT_FILE, without importing the loader (``--help`` stays light).
-DEPARTMENT_FILE = "department.toml"
 
 #: The help of the PATH arguments of check, build and score.
 PATHS_HELP = ("单位文件夹、项目文件，或包含若干单位文件夹的目录；"

@@ -16,7 +16,6 @@ inside its department folder, size-capped, never blocking) and parsed by
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +23,14 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..model import Department, DepartmentFolder, Problem, Project, ProjectFile, Severity, SourceFile
+from .folders import DEPARTMENT_FILE, department_folders, lexists, project_names
 from .messages import nested_model, unknown_key_message, validation_message
 from .reader import MAX_FILE_BYTES, decode_text, problem as _problem, read_input
 from .syntax import parse
 
-__all__ = ["LoadResult", "load_paths", "load_department", "load_project_text", "load_bytes", "DEPARTMENT_FILE",
-           "MAX_FILE_BYTES", "decode_text"]
+__all__ = ["LoadResult", "load_paths", "load_department", "load_project_text", "load_bytes", "load_project_files",
+           "DEPARTMENT_FILE", "MAX_FILE_BYTES", "decode_text"]
 
-DEPARTMENT_FILE = "department.toml"
 
 
 @dataclass
@@ -126,25 +125,14 @@ def project_key(path: Path) -> str:
 
 # -- folders --------------------------------------------------------------------
 
-def _lexists(path: Path) -> bool:
-    """Whether anything (a file, a folder, a FIFO, a dangling link) has this name."""
-    try:
-        os.lstat(path)
-        return True
-    except (OSError, ValueError):
-        return False
-
-
 def _project_paths(folder: Path, problems: list[Problem]) -> list[Path]:
     """The ``*.toml`` names directly in ``folder`` (any kind of file: the reader judges), sorted."""
     try:
-        with os.scandir(folder) as entries:
-            names = [e.name for e in entries if e.name.endswith(".toml")
-                     and e.name != DEPARTMENT_FILE and not e.name.startswith(".")]
+        names = project_names(folder)
     except OSError as exc:
         problems.append(_problem(folder / DEPARTMENT_FILE, 1, 1, "PD005", _folder_message(exc)))
         return []
-    return [folder / name for name in sorted(names)]
+    return [folder / name for name in names]
 
 
 def _folder_message(exc: OSError) -> str:
@@ -178,29 +166,6 @@ def _add_project(dep: DepartmentFolder, path: Path, folder: Path, problems: list
         dep.projects.append(ProjectFile(project_key(path), source, model, dep))
 
 
-def _department_folders(folder: Path) -> list[Path]:
-    """Folders under ``folder`` (at any depth, not following links, not hidden) that hold a department.toml."""
-    found: list[Path] = []
-    stack = [folder]
-    while stack:  # by hand: os.walk recurses, and a deep tree would exhaust the stack
-        current = stack.pop()
-        try:
-            with os.scandir(current) as entries:
-                children = sorted(entries, key=lambda e: e.name)
-        except OSError:
-            continue
-        if any(e.name == DEPARTMENT_FILE for e in children):
-            found.append(current)
-        for entry in children:
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if is_dir and not entry.name.startswith("."):
-                stack.append(Path(entry.path))
-    return sorted(found)
-
-
 def load_department(path: Path) -> LoadResult:
     """Load exactly one department folder; a file or a folder without department.toml is an error."""
     path = Path(path)
@@ -210,7 +175,7 @@ def load_department(path: Path) -> LoadResult:
             result.problems.append(_problem(path, 1, 1, "PD006", "路径不存在"))
         elif not path.is_dir():
             result.problems.append(_problem(path, 1, 1, "PD006", "这里需要一个单位文件夹（含 department.toml），而不是一个文件"))
-        elif not _lexists(path / DEPARTMENT_FILE):
+        elif not lexists(path / DEPARTMENT_FILE):
             result.problems.append(_problem(path / DEPARTMENT_FILE, 1, 1, "PD006", "文件夹中没有 department.toml，它不是一个单位文件夹"))
         else:
             result.departments.append(_load_folder(path, result.problems))
@@ -223,6 +188,25 @@ def _path_message(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "无法访问这个路径：没有权限"
     return f"无法访问这个路径（系统错误 {exc.errno}）"
+
+
+def load_project_files(folder: Path, files: list[Path]) -> LoadResult:
+    """department.toml of ``folder`` (when there is one) and only the project ``files`` in it, as one
+    department that holds some of its projects (a build's worker renders a share of them)."""
+    folder = Path(folder)
+    result = LoadResult()
+    try:
+        dep_path = folder / DEPARTMENT_FILE
+        source, model = (None, None)
+        if lexists(dep_path):
+            source, model = _load_file(dep_path, folder, Department, result.problems)
+        dep = DepartmentFolder(folder, source, model, partial=True)
+        for path in files:
+            _add_project(dep, Path(path), folder, result.problems)
+        result.departments.append(dep)
+    except OSError as exc:
+        result.problems.append(_problem(folder, 1, 1, "PD005", _path_message(exc)))
+    return result
 
 
 def load_paths(paths: list[Path]) -> LoadResult:
@@ -245,10 +229,10 @@ def _load_path(path: Path, result: LoadResult) -> None:
     if not path.exists():
         result.problems.append(_problem(path, 1, 1, "PD006", "路径不存在"))
     elif path.is_dir():
-        if _lexists(path / DEPARTMENT_FILE):
+        if lexists(path / DEPARTMENT_FILE):
             result.departments.append(_load_folder(path, result.problems))
             return
-        found = _department_folders(path)
+        found = department_folders(path)
         if not found:
             result.problems.append(_problem(path / DEPARTMENT_FILE, 1, 1, "PD006",
                                             "文件夹中没有 department.toml，也没有含 department.toml 的子文件夹"))
@@ -262,7 +246,7 @@ def _load_path(path: Path, result: LoadResult) -> None:
         folder = path.parent
         dep_path = folder / DEPARTMENT_FILE
         source, model = (None, None)
-        if _lexists(dep_path):
+        if lexists(dep_path):
             source, model = _load_file(dep_path, folder, Department, result.problems)
         dep = DepartmentFolder(folder, source, model, partial=True)
         _add_project(dep, path, folder, result.problems)

@@ -1,0 +1,274 @@
+"""The full build: plan every department, check every place it writes, then write.
+
+1. Plan (perfdoc.build.plan): each department loaded, checked, its documents listed with their
+   keys, its 汇总表 rendered.  One department: here, and kept loaded.  Several: in the worker
+   pool, one department at a time per worker, each dropped once planned (memory stays flat in
+   the number of departments).
+2. Stop before writing anything when an input cannot be used, LibreOffice is missing for
+   ``--pdf``, a template or an attachment cannot be used, or an output path is refused.
+3. Render and write the projects' documents in chunks (perfdoc.build.render), in this process
+   (``-j 1``, or a small build) or in the pool; then, per department, the parent writes the
+   汇总表, converts to PDF and writes the manifest, once, after the workers finish.
+
+The bytes written do not depend on the number of workers: each document is rendered from the
+same inputs; lists of what was written follow the departments' and projects' order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from ..build_pdf import check_converter, convert_department, keep_current_pdfs, pdf_name
+from ..fsutil import atomic_write_bytes, clean_leftovers
+from ..load import load_paths
+from ..manifest import Outputs
+from ..outdir import OutputRefused, check_department_folder, check_out_folder
+from . import render
+from .discover import Ref
+from .plan import Plan, plan_department, render_summaries
+from .record import Fresh
+from .render import Chunk, ChunkResult, run_chunk, write_error
+from .result import BuildResult, department_out_dir
+from .workers import chunk_task, default_jobs, plan_task, worker_pool
+
+__all__ = ["build_all"]
+
+#: Fewer projects to render than this are rendered in this process (starting workers costs more).
+SMALL = 6
+BROKEN = "生成文档的子进程意外退出（可能是内存不足）；可用 -j 1 在一个进程中生成"
+
+
+def build_all(found: list, fresh: dict[int, Fresh], out: Path, *, force: bool, progress, pdf: bool,
+              jobs: int | None, overwrite: bool) -> BuildResult:
+    result = BuildResult()
+    workers = jobs or default_jobs()
+    refs = [(i, item) for i, item in enumerate(found) if isinstance(item, Ref) and i not in fresh]
+    out_dirs = [department_out_dir(out, item.folder) for item in found if isinstance(item, Ref)]
+    if len(set(out_dirs)) < len(out_dirs):
+        workers = 1  # two departments write into one folder: one after the other, as named
+    pool = worker_pool(workers) if workers > 1 and len(refs) > 1 else None
+    try:
+        return _build(found, fresh, refs, out, result, pool, workers, force=force, progress=progress, pdf=pdf,
+                      jobs=jobs, overwrite=overwrite)
+    except BrokenProcessPool:
+        result.errors.append(BROKEN)
+        return result
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        render.held.clear()
+
+
+def _build(found, fresh, refs, out, result, pool, workers, *, force, progress, pdf, jobs, overwrite):
+    single = len(refs) == 1 and len(found) == 1
+    if pool is not None:
+        planned = dict(zip((i for i, _ in refs), pool.map(plan_task, [(ref, out, force, pdf) for _, ref in refs])))
+    else:
+        planned = {i: plan_department(ref, out, force=force, pdf=pdf, summaries=not single, hold=single)
+                   for i, ref in refs}
+    plans: list[Plan | Fresh] = []
+    for i, item in enumerate(found):
+        if i in fresh:
+            plans.append(fresh[i])
+            result.projects += fresh[i].projects
+        elif i in planned:
+            plans.append(planned[i])
+            result.problems += planned[i].problems
+            result.projects += planned[i].projects
+        else:  # a path that names no department: the loader says why
+            result.problems += load_paths([item]).problems
+    if result.input_fatal:
+        return result
+    if pdf:
+        missing = check_converter()
+        if missing:
+            result.errors.append(missing)
+            return result
+    unusable = []
+    for plan in plans:
+        if isinstance(plan, Plan):
+            unusable += plan.unusable
+            result.errors += plan.errors
+        result.refused.update(plan.refused)
+        result.forced.update(plan.forced)
+    if unusable:
+        result.problems += unusable
+        return result
+    building = [p for p in plans if isinstance(p, Plan) and not p.skip]
+    outputs = _guard(plans, building, out, result, pdf=pdf, overwrite=overwrite)
+    if outputs is None:
+        return result
+    _make(building, outputs, result, pool, workers, single, progress=progress, pdf=pdf, jobs=jobs)
+    for plan in plans:
+        if isinstance(plan, Fresh):  # unchanged since its last clean build
+            clean_leftovers(plan.out_dir)
+            result.unchanged += plan.unchanged
+    return result
+
+
+def _guard(plans, building: list[Plan], out: Path, result: BuildResult, *, pdf: bool, overwrite: bool):
+    """Check every place the build would write before writing anything: the output folder, each
+    department's folder in it, and each file (outdir).  The Outputs of each department built, or
+    None (with the reasons in ``result.errors``) when anything is refused."""
+    inputs: set[Path] = set()
+    for plan in plans:
+        if isinstance(plan, (Plan, Fresh)):
+            inputs |= plan.inputs
+    try:
+        out_real = check_out_folder(out, inputs)
+    except OutputRefused as exc:
+        result.errors.append(exc.message)
+        result.stopped = True
+        return None
+    found, refusals = [], []
+    for plan in plans:
+        if not isinstance(plan, Fresh) and plan not in building:
+            continue
+        try:
+            check_department_folder(out_real, plan.out_dir, inputs)
+        except OutputRefused as exc:
+            refusals.append(exc.message)
+            continue
+        if isinstance(plan, Plan):
+            outputs = Outputs(plan.out_dir)
+            found.append(outputs)
+            names = plan.names + ([pdf_name(n) for n in plan.names] if pdf else [])
+            refusals += outputs.refusals(names, inputs, overwrite=overwrite)
+    if refusals:
+        result.errors += refusals
+        result.stopped = True
+        return None
+    return found
+
+
+def _chunks(number: int, plan: Plan, size: int) -> list[Chunk]:
+    items = [(p.index, p.path, p.number, p.stem, p.todo) for p in plan.built if p.todo]
+    return [Chunk(number, plan.ref.folder, plan.template_folder, plan.out_dir, items[i:i + size])
+            for i in range(0, len(items), size)]
+
+
+def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, pool, workers: int, single: bool, *,
+          progress, pdf: bool, jobs: int | None) -> None:
+    todo = sum(1 for plan in building for p in plan.built if p.todo)
+    use_pool = workers > 1 and todo >= SMALL
+    size = max(1, min(16, math.ceil(todo / (workers * 4)))) if use_pool else 8
+    chunks = [c for number, plan in enumerate(building) for c in _chunks(number, plan, size)]
+    total = sum(len(plan.built) for plan in building)
+    done = total - todo
+    results: list[list[ChunkResult]] = [[] for _ in building]
+    left = [sum(1 for c in chunks if c.dept == number) for number in range(len(building))]
+    finished: list[tuple | None] = [None] * len(building)
+
+    for number, plan in enumerate(building):
+        if plan.held is not None:
+            dep, template, _ = plan.held
+            render.held[os.fsdecode(plan.ref.folder)] = (dep, template, {os.fsdecode(p.path): p for p in dep.projects})
+        created = not os.path.lexists(plan.out_dir)
+        clean_leftovers(plan.out_dir)
+        for name in (n for p in plan.built for n in p.kept):
+            outputs[number].keep(name)
+        for name in plan.summary_kept:
+            outputs[number].keep(name)
+        finished[number] = (created,)
+
+    def collect(chunk_result: ChunkResult) -> None:
+        nonlocal done
+        results[chunk_result.dept].append(chunk_result)
+        left[chunk_result.dept] -= 1
+        done += len(chunk_result.names)
+        if progress and chunk_result.names:
+            progress(done, total, chunk_result.names[-1])
+
+    if use_pool and pool is None:
+        pool = worker_pool(workers)  # forked now: the workers share the department held above
+        owned = pool
+    else:
+        owned = None
+    try:
+        if use_pool:
+            pending = {pool.submit(chunk_task, chunk) for chunk in chunks}
+            _render_held(building)  # the parent renders the 汇总表 while the workers render the projects
+            while pending:
+                complete, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in complete:
+                    collect(future.result())
+        else:
+            _render_held(building)
+            for chunk in chunks:
+                collect(run_chunk(chunk))
+    finally:
+        if owned is not None:
+            owned.shutdown(wait=True, cancel_futures=True)
+    for number, plan in enumerate(building):
+        _finish(plan, outputs[number], results[number], finished[number][0], result, pdf=pdf, jobs=jobs)
+
+
+def _render_held(building: list[Plan]) -> None:
+    for plan in building:
+        if plan.held is not None and plan.summaries:
+            dep, template, scores = plan.held
+            render_summaries(plan, dep, dep.ordered_projects(), template, scores)
+
+
+def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bool, result: BuildResult, *,
+            pdf: bool, jobs: int | None) -> None:
+    """Record what the workers wrote; write the 汇总表, convert to PDF and write the manifest."""
+    failed: tuple[int, str] | None = None  # the first document the disk refused
+    failures: list[tuple[int, str]] = []  # texts that failed with a project's data
+    for chunk in sorted(chunks, key=lambda c: c.first):
+        for _, documents in chunk.done:
+            for name, key, digest in documents:
+                outputs.wrote(name, key, digest)
+        failures += chunk.errors
+        if chunk.write_error is not None and (failed is None or chunk.write_error[0] < failed[0]):
+            failed = chunk.write_error
+    messages = list(dict.fromkeys(message for _, message in sorted(failures)))
+    try:
+        if failed is not None:
+            result.errors += messages
+            raise _WriteFailed(failed[1])
+        if not messages:  # a 汇总表 of some of the projects would be wrong
+            for name, key, _kind in plan.summaries:
+                data = plan.summary_bytes.get(name)
+                if data is not None:
+                    outputs.allow(name)
+                    atomic_write_bytes(outputs.folder / name, data)
+                    outputs.wrote(name, key, hashlib.sha256(data).hexdigest())
+            if plan.summary_error:
+                messages.append(plan.summary_error)
+        result.errors += messages
+        before = len(result.errors)
+        if pdf:
+            convert_department(outputs, workers=jobs, errors=result.errors)
+        else:
+            keep_current_pdfs(outputs)
+        if not messages and len(result.errors) == before:  # a clean build: the next one may skip it all
+            outputs.record = plan.record
+        outputs.close(partial=plan.ref.partial)
+    except OutputRefused as exc:
+        result.errors.append(exc.message)
+        outputs.abandon()
+    except (_WriteFailed, OSError) as exc:
+        result.errors.append(str(exc) if isinstance(exc, _WriteFailed) else write_error(exc, outputs.folder))
+        outputs.abandon()
+        if created:
+            _remove_if_empty(outputs.folder)
+    result.written += outputs.written
+    result.unchanged += outputs.unchanged
+    result.removed += outputs.removed
+
+
+class _WriteFailed(Exception):
+    """A worker could not write a document: ``str()`` is the message (perfdoc.build.render.write_error)."""
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass

@@ -1,0 +1,71 @@
+"""The build's worker processes (``build -j N``).
+
+A pool of N processes, forked where the system can (they start at once and share what the
+parent already imported, and loaded: a department held for the build), spawned elsewhere.
+Workers ignore Ctrl-C (the parent stops the build) and die with the parent: a build killed with
+``kill -9`` leaves no process writing behind it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from .plan import plan_department
+from .render import run_chunk
+
+__all__ = ["worker_pool", "default_jobs", "plan_task", "chunk_task"]
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(),))
+
+
+def _start_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before this worker was ready
+        os._exit(1)
+
+
+def _die_with_parent() -> bool:
+    """Linux: the kernel kills this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def plan_task(args):
+    """Plan a department in a worker: the 汇总表 rendered, the loaded projects dropped."""
+    ref, out, force, pdf = args
+    return plan_department(ref, out, force=force, pdf=pdf, summaries=True, hold=False)
+
+
+def chunk_task(chunk):
+    return run_chunk(chunk)
