@@ -353,3 +353,25 @@ def test_import_killed_while_writing_leaves_no_folder_and_the_next_run_cleans_up
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in work.iterdir()) == ["dep"]
     assert len(load_department(work / "dep").departments[0].projects) == 150
+
+
+def test_required_value_the_form_lacks_is_listed(tmp_path):
+    """An empty 实施单位 cell: nothing to read, nothing invented; the file says so at the key."""
+    built = _built(tmp_path, ["社区活动"])
+    document = docx.Document(built / "社区活动-申报表.docx")
+    cells = [c for row in document.tables[0].rows for c in row.cells if c.text == "测试街道办事处"]
+    assert cells
+    for cell in cells:
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.text = ""
+    form = tmp_path / "空实施单位.docx"
+    document.save(form)
+    dep = tmp_path / "dep"
+    dep.mkdir()
+    (dep / "department.toml").write_text(DEPARTMENT, "utf-8")
+    done = run_cli("import", str(form), "-o", str(dep), "--into")
+    assert done.returncode == 1, done.stdout + done.stderr
+    text = (dep / "社区活动.toml").read_text("utf-8")
+    assert "\n# implementer：导入时未找到：原表中没有这一项，请填写\nstart = 2026-01-01\n" in text
+    assert "project.implementer：未找到：原表中没有这一项，请填写（空实施单位.docx）" in done.stdout

@@ -132,6 +132,23 @@ def _drop_empty(data: dict, model) -> None:
             del data[key]
 
 
+def _absent(data: dict, model, path: tuple = ()) -> list[tuple]:
+    """Paths of the required keys that ``data`` lacks (in the tables it has, and the required tables)."""
+    out = []
+    for key, info in model.model_fields.items():
+        sub, many = model_of(info.annotation)
+        if key not in data:
+            if info.is_required():
+                out.append(path + (key,))
+        elif isinstance(data[key], dict) and sub is not None and not many:
+            out += _absent(data[key], sub, path + (key,))
+        elif isinstance(data[key], list) and many:
+            for i, item in enumerate(data[key]):
+                if isinstance(item, dict):
+                    out += _absent(item, sub, path + (key, i))
+    return out
+
+
 def project_file_text(project: ProjectImport, *, validate: bool = True) -> tuple[str, list[Comment], list[Missing]]:
     """The text of one project file, after taking out what the model refuses (``validate``; without it, the
     folder's read-back check finds such a value, and the file is made again with it)."""
@@ -139,6 +156,11 @@ def project_file_text(project: ProjectImport, *, validate: bool = True) -> tuple
     data = project.data
     _drop_empty(data, Project)
     missing = list(project.missing)
+    said = {m.key for m in missing}
+    for path in _absent(data, Project):
+        key = _key_text(path)
+        if key not in said and not any(key.startswith(k + ".") or key.startswith(k + "[") for k in said if k):
+            missing.append(Missing(key, "", "", project.source, "未找到：原表中没有这一项，请填写"))
     for _ in range(5 if validate else 0):
         refused = _invalid(data)
         if not refused:
