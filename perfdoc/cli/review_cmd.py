@@ -61,7 +61,8 @@ def review_cmd(
         typer.echo(dump_json(result.json(display_path(out))))
     else:
         for review in result.documents:
-            typer.echo(terminal_safe(f"{review.label} → {display_path(out / review.reviewed)}：{tally(review.findings)}"))
+            reviewed = display_path(out / review.reviewed)
+            typer.echo(terminal_safe(f"{review.label} → {reviewed}：{tally(review.findings)}"))
             for f in review.findings:
                 places = "；".join(place_text(a) for a in f.anchors if a.doc.label == review.label)
                 typer.echo(terminal_safe(f"  {places}  {f.label} {f.code} {f.message}"))

@@ -78,9 +78,10 @@ def _templates():
 
 
 def _project_file(project):
+    """The text perfdoc import writes for ``project``."""
     from .. import importer
 
-    return importer._project_file(project)  # the text perfdoc import writes (see import_contract H16-1)
+    return importer.project_file_text(project)
 
 
 @dataclass

@@ -197,6 +197,11 @@ class ProjectPlaces:
     def _declaration(self, doc: Received | None) -> tuple[Received, Part, DeclarationRead] | None:
         if doc is None:
             return None
+        kept = getattr(self.project, "declaration_read", None)  # the importer's read of this 申报表
+        first = kept.places.get("") if kept is not None else None
+        for part in doc.parts.parts if first is not None else ():
+            if part.kind == "declaration" and part.tables and part.tables[0].element is first.element:
+                return doc, part, kept
         for part in doc.parts.parts:
             if part.kind == "declaration" and part.tables:
                 read = read_declaration(part.tables, label=doc.label, heading=part.heading)
