@@ -70,7 +70,7 @@ def _cut(text: str) -> str:
     return text if len(text) <= _QUOTE else text[:_QUOTE] + "…"
 
 
-def _line(m, primary: str | None) -> str:
+def _line(m) -> str:
     key = f"{m.key}：" if m.key else ""
     where = f"（{Path(m.file).name} {m.where}）" if m.where else f"（{Path(m.file).name}）"
     text = f"“{_cut(m.text)}”" if m.text else ""
@@ -93,13 +93,14 @@ def _report(result) -> None:
     for name, existing in result.skipped:
         echo(terminal_safe(f"  未导入  {name}：文件夹中已有同名项目（{existing}），不会覆盖"))
     listed = [(w, line, m) for w in result.written for line, m in w.missing]
-    if listed or result.notes:
-        count = len(listed) + len(result.notes)
-        echo(f"有 {count} 处无法识别或未导入，已在文件中该处留下注释，请对照原文补上：")
+    if listed:
+        echo(f"有 {len(listed)} 处无法识别或未导入，已在文件中该处留下注释，请对照原文补上：")
         for w, line, m in listed:
             where = display_path(folder / w.file) + (f":{line}" if line else "")
-            echo(terminal_safe(f"  {where}  {_line(m, None)}"))
+            echo(terminal_safe(f"  {where}  {_line(m)}"))
+    if result.notes:
+        echo(f"{'另有' if listed else '有'} {len(result.notes)} 处内容未导入：")
         for m in result.notes:
-            echo(terminal_safe(f"  {_line(m, None)}"))
+            echo(terminal_safe(f"  {_line(m)}"))
     if not result.into:
         echo(terminal_safe(f"下一步：perfdoc check {display_path(folder)}"))
