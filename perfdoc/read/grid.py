@@ -94,20 +94,34 @@ def _symbol(node: etree._Element) -> str:
     return _in_font(font, code)
 
 
+_R_PR, _R_FONTS, _ASCII, _H_ANSI = W + "rPr", W + "rFonts", W + "ascii", W + "hAnsi"
+_P_PR, _P_STYLE, _VAL, _DEL, _MOVE_FROM = W + "pPr", W + "pStyle", W + "val", W + "del", W + "moveFrom"
+
+
+def _first(el: etree._Element, tag: str) -> etree._Element | None:
+    """The child ``tag`` that the schema puts first (w:pPr, w:rPr, w:tcPr): looked at directly,
+    searched only when something else comes first."""
+    if len(el) and el[0].tag == tag:
+        return el[0]
+    return el.find(tag)
+
+
 def _symbol_font(t: etree._Element) -> str | None:
     """The symbol font (Wingdings …) of the run holding a w:t, when the run sets one: WPS and
     older Word write a check box as the letter of that font (``þ`` in Wingdings is ☑)."""
     run = t.getparent()
-    fonts = run.find(f"{W}rPr/{W}rFonts") if run is not None else None
+    props = _first(run, _R_PR) if run is not None else None
+    fonts = props.find(_R_FONTS) if props is not None else None
     if fonts is None:
         return None
-    font = (fonts.get(W + "ascii") or fonts.get(W + "hAnsi") or "").strip().lower()
+    font = (fonts.get(_ASCII) or fonts.get(_H_ANSI) or "").strip().lower()
     return font if font.startswith(("wingdings", "webdings", "symbol")) else None
 
 
 def _text(t: etree._Element) -> str:
     text = t.text or ""
-    font = _symbol_font(t) if text else None
+    # only a character below U+0100 or in the private use area can be a symbol font's letter
+    font = _symbol_font(t) if text and (min(text) < "\u0100" or max(text) >= "\uf000") else None
     if font is None:
         return text
     return "".join(_in_font(font, ord(ch)) if ord(ch) < 0x100 or ord(ch) >= 0xF000 else ch for ch in text)
@@ -183,14 +197,20 @@ def paragraph_text(p: etree._Element) -> str:
     return _paragraph(p)[0]
 
 
-def _mark_deleted(p: etree._Element) -> bool:
-    """A tracked deletion of the paragraph mark: the paragraph runs on into the next one."""
-    return p.find(f"{W}pPr/{W}rPr/{W}del") is not None or p.find(f"{W}pPr/{W}rPr/{W}moveFrom") is not None
-
-
-def _style(p: etree._Element) -> str | None:
-    style = p.find(f"{W}pPr/{W}pStyle")
-    return style.get(W + "val") if style is not None else None
+def _properties(p: etree._Element) -> tuple[str | None, bool]:
+    """(w:pStyle value, whether the paragraph mark's deletion is tracked: the paragraph then runs
+    on into the next one)."""
+    props = _first(p, _P_PR)
+    if props is None:
+        return None, False
+    style = mark = None
+    for child in props:
+        if child.tag == _P_STYLE and style is None:
+            style = child
+        elif child.tag == _R_PR and mark is None:
+            mark = child
+    deleted = mark is not None and (mark.find(_DEL) is not None or mark.find(_MOVE_FROM) is not None)
+    return (style.get(_VAL) if style is not None else None), deleted
 
 
 # -- blocks -------------------------------------------------------------------------------------
@@ -248,8 +268,9 @@ def _sequence(el: etree._Element, top: bool) -> list[Paragraph | Table]:
         if pending is not None:
             text = pending.text + text
             pending = None
-        para = Paragraph(text, _style(block), block)
-        if _mark_deleted(block):
+        style, deleted = _properties(block)
+        para = Paragraph(text, style, block)
+        if deleted:
             pending = para
         else:
             out.append(para)
@@ -282,7 +303,7 @@ def _int(el: etree._Element | None, default: int) -> int:
     if el is None:
         return default
     try:
-        value = int(el.get(W + "val") or default)
+        value = int(el.get(_VAL) or default)
     except ValueError:
         return default
     return value if 0 <= value <= 10_000 else default
@@ -290,6 +311,23 @@ def _int(el: etree._Element | None, default: int) -> int:
 
 def _row_deleted(tr: etree._Element) -> bool:
     return tr.find(f"{W}trPr/{W}del") is not None
+
+
+_TC, _TC_PR, _CELL_DEL, _GRID_SPAN = W + "tc", W + "tcPr", W + "cellDel", W + "gridSpan"
+_H_MERGE, _V_MERGE = W + "hMerge", W + "vMerge"
+_CELL_KEYS = {_CELL_DEL, _GRID_SPAN, _H_MERGE, _V_MERGE}
+
+
+def _cell_properties(tc: etree._Element) -> dict:
+    """The w:tcPr children the grid needs (cellDel, gridSpan, hMerge, vMerge), by tag, in one pass."""
+    props = _first(tc, _TC_PR)
+    if props is None:
+        return {}
+    found = {}
+    for child in props:
+        if child.tag in _CELL_KEYS and child.tag not in found:
+            found[child.tag] = child
+    return found
 
 
 def _rows(tbl: etree._Element) -> tuple[list[list[Cell]], list[etree._Element]]:
@@ -302,19 +340,19 @@ def _rows(tbl: etree._Element) -> tuple[list[list[Cell]], list[etree._Element]]:
             continue
         col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
         row: list[Cell] = []
-        for tc in _children(tr, W + "tc"):
-            props = tc.find(W + "tcPr")
-            if props is not None and props.find(W + "cellDel") is not None:
+        for tc in _children(tr, _TC):
+            found = _cell_properties(tc)
+            if _CELL_DEL in found:
                 continue
-            span = max(1, _int(props.find(W + "gridSpan") if props is not None else None, 1))
-            hmerge = props.find(W + "hMerge") if props is not None else None
-            if hmerge is not None and hmerge.get(W + "val", "continue") != "restart" and row:
+            span = max(1, _int(found.get(_GRID_SPAN), 1))
+            hmerge = found.get(_H_MERGE)
+            if hmerge is not None and hmerge.get(_VAL, "continue") != "restart" and row:
                 row[-1].span += span  # old horizontal merge: this cell belongs to the one before
                 col += span
                 continue
-            vmerge = props.find(W + "vMerge") if props is not None else None
+            vmerge = found.get(_V_MERGE)
             origin = above.get(col)
-            if (vmerge is not None and vmerge.get(W + "val", "continue") != "restart"
+            if (vmerge is not None and vmerge.get(_VAL, "continue") != "restart"
                     and origin is not None):
                 cell = Cell(origin.text, list(origin.paragraphs), col, span, True, origin.element)
             else:
