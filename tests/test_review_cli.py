@@ -208,3 +208,19 @@ def test_a_value_that_cannot_be_read_is_a_finding_at_its_cell(tmp_path):
         ("【错误 PD002】project.start（计划开始日期，如 2026-01-01）：日期“2024.13.01”不存在", "2024.13.01"),
     ]
     assert "PD003" not in done.stdout
+
+
+def test_what_belongs_to_no_form_is_listed_as_not_reviewed(tmp_path):
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(foreign_form(faults=False)))
+    document.add_paragraph("附件：社区服务活动安排表（另附）")
+    form = tmp_path / "申报表.docx"
+    document.save(form)
+    done = review(form, out=tmp_path / "out", fmt="text")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "  未审核：第 3 段“附件：社区服务活动安排表（另附）”：不属于任何一张表\n" in done.stdout
+    assert "未审核的内容：\n- 第 3 段“附件：社区服务活动安排表（另附）”：不属于任何一张表\n" in (
+        tmp_path / "out" / "审核意见.md").read_text("utf-8")

@@ -66,6 +66,10 @@ def review_cmd(
             for f in review.findings:
                 places = "；".join(place_text(a) for a in f.anchors if a.doc.label == review.label)
                 typer.echo(terminal_safe(f"  {places}  {f.label} {f.code} {f.message}"))
+            for where, text, why in review.not_reviewed:
+                shown = " ".join(text.split())
+                shown = f"“{shown[:40]}…”" if len(shown) > 40 else (f"“{shown}”" if shown else "")
+                typer.echo(terminal_safe(f"  未审核：{where}{shown}：{why}"))
             if review.without_narrative:
                 names = "、".join(f"“{n}”" for n in review.without_narrative)
                 typer.echo(terminal_safe(f"  未审核：{names}的项目经费情况说明不在所给文件中"))

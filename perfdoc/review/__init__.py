@@ -83,6 +83,10 @@ def review_files(files: list[Path], folder: Path, *, overwrite: bool = False) ->
                     reviews[id(anchor.doc)].findings.append(finding)
         for project, doc in found.declared:
             reviews[id(doc)].projects.append(project)
+        by_label = {doc.label: doc for doc in group}
+        for label, where, text, why in found.not_reviewed:
+            doc = by_label.get(label, group[0])
+            reviews[id(doc)].not_reviewed.append((where, text, why))
         for project, doc in found.without_narrative:
             reviews[id(doc)].without_narrative.append(project)
     _in_document_order(received, reviews, result)

@@ -68,6 +68,9 @@ class GroupReview:
     projects: list[str] = field(default_factory=list)
     without_narrative: list[tuple[str, Received]] = field(default_factory=list)  # (项目名称, its 申报表's document)
     declared: list[tuple[str, Received]] = field(default_factory=list)  # (项目名称, its 申报表's document)
+    # what the documents hold but belongs to no project reviewed (a second, different 申报表 of the same
+    # name, text outside every form …): (document's label, where, text, why), as perfdoc import lists it
+    not_reviewed: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def _templates():
@@ -120,7 +123,7 @@ def _load(docs: list[Received]):
             files[path] = (project, psource, Project)
         if pmodel is not None:
             dep.projects.append(ProjectFile(project_key(path), psource, pmodel, dep))
-    return _Loaded(dep, problems, files), projects, header
+    return _Loaded(dep, problems, files), projects, header, collected.notes
 
 
 def _rule_paths(loaded: _Loaded, problems: list[Problem]) -> dict[tuple, tuple]:
@@ -209,12 +212,14 @@ def _related(code: str, message: str) -> tuple | None:
 
 def review_group(docs: list[Received]) -> GroupReview:
     """Check the projects of ``docs`` and place every finding in them."""
-    loaded, projects, header = _load(docs)
+    loaded, projects, header, notes = _load(docs)
     problems = list(loaded.problems) + check_departments([loaded.dep])
     paths = _rule_paths(loaded, problems)
     paths.update(_load_paths(loaded))
     places = {f"{p.stem}.toml": ProjectPlaces(p, docs) for p in projects}
     result = GroupReview(projects=[p.name for p in projects])
+    result.not_reviewed = [(n.file, n.where, n.text, n.reason.removesuffix("，未导入").removesuffix("未导入"))
+                           for n in notes]
     replaced: set[tuple] = set()
     for p in projects:
         _unread_findings(p, places[f"{p.stem}.toml"], result, replaced)

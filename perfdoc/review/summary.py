@@ -43,6 +43,7 @@ class DocumentReview:
     findings: list[Finding] = field(default_factory=list)
     without_narrative: list[str] = field(default_factory=list)  # projects whose 经费说明 was not received
     projects: list[str] = field(default_factory=list)  # the projects whose 申报表 it holds
+    not_reviewed: list[tuple[str, str, str]] = field(default_factory=list)  # (where, text, why) of what was not
     comments: int = 0
 
 
@@ -109,6 +110,11 @@ def summary_markdown(reviews: list[DocumentReview], everything: list[Finding]) -
                 if others:
                     places += "；另见 " + "；".join(_md(f"{Path(a.doc.label).name} {place_text(a)}") for a in others)
                 lines.append(f"{n}. {finding.label} {finding.code} {places}：{_md(finding.message)}")
+        if review.not_reviewed:
+            lines += ["", "未审核的内容："]
+            for where, text, why in review.not_reviewed:
+                quoted = f"“{_md(_cut(text))}”" if text else ""
+                lines.append(f"- {_md(where)}{quoted}：{_md(why)}")
         if review.without_narrative:
             lines += ["", "未审核：" + "、".join(f"“{_md(p)}”" for p in review.without_narrative)
                       + "的项目经费情况说明不在所给文件中，经费说明没有审核（请把经费说明与申报表一同审核）。"]
@@ -140,6 +146,7 @@ def summary_json(reviews: list[DocumentReview], everything: list[Finding], folde
                 "project": f.project, "places": [_place_json(a) for a in f.anchors], "advice": f.advice,
             } for f in review.findings],
             "without_narrative": list(review.without_narrative),
+            "not_reviewed": [{"where": w, "text": t, "reason": r} for w, t, r in review.not_reviewed],
         })
     total, errors, warnings = counts(everything)
     return {"documents": documents,
