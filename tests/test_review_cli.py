@@ -224,3 +224,31 @@ def test_what_belongs_to_no_form_is_listed_as_not_reviewed(tmp_path):
     assert "  未审核：第 3 段“附件：社区服务活动安排表（另附）”：不属于任何一张表\n" in done.stdout
     assert "未审核的内容：\n- 第 3 段“附件：社区服务活动安排表（另附）”：不属于任何一张表\n" in (
         tmp_path / "out" / "审核意见.md").read_text("utf-8")
+
+
+def test_a_foreign_narrative_sent_apart(tmp_path):
+    """A 经费说明 made elsewhere, in a file of its own: its faults at its paragraphs, a missing section at
+    its title, the amount against the form's in both files (each comment naming the other file), a
+    项目概述 that is not the layout's sentence listed as not reviewed (not as an empty section)."""
+    import docx
+
+    form = _form(tmp_path, "申报表.docx", faults=False)
+    narrative = docx.Document()
+    for text in ("社区服务项目项目经费情况说明", "一、项目概述", "本项目为辖区居民提供社区服务。", "二、立项依据",
+                 "1.文件依据：根据街道工作安排。", "2.工作职能：负责社区服务。", "三、实施主体", "某街道社区服务中心",
+                 "六、年度预算安排", "1.资金测算：本年度预算资金180万元。"):
+        narrative.add_paragraph(text)
+    narrative.save(tmp_path / "经费说明.docx")
+    done = review(form, tmp_path / "经费说明.docx", out=tmp_path / "out", fmt="text")
+    assert done.returncode == 1, done.stderr
+    amount = "【错误 PD104】经费说明写“本年度预算资金180万元”，而申报表的年度资金申请总额是 160 万元（1,600,000.00 元）"
+    assert [(t.split("\n")[:2], a) for t, a in comments_of(tmp_path / "out" / "申报表-审核.docx")] == [
+        ([amount, f"对应{tmp_path / '经费说明.docx'}：第 10 段“1.资金测算：本年度预算资金180万元。”。"], "1,600,000.00")]
+    assert [(t.split("\n")[:2], a) for t, a in comments_of(tmp_path / "out" / "经费说明-审核.docx")] == [
+        (["【警告 PD503】项目经费情况说明“四、实施方案”一节是空的", "（未能定位到具体的单元格或段落，批注在最近的所属位置。）"],
+         "社区服务项目项目经费情况说明"),
+        (["【警告 PD505】立项依据没有写出文件：应写明文件名（《…》）或文号（如〔2025〕127号）",
+          "合格示例：文件依据“《中国共产党党和国家机关基层组织工作条例》”。"], "1.文件依据：根据街道工作安排。"),
+        ([amount, f"另见{tmp_path / '申报表.docx'}：第 1 个表格第 8 行“1,600,000.00”。"], "1.资金测算：本年度预算资金180万元。"),
+    ]
+    assert "  未审核：第 2 段“本项目为辖区居民提供社区服务。”：“一、项目概述”一节的文字未能读入（不是版式的固定句子），没有检查\n" in done.stdout
