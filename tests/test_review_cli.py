@@ -151,8 +151,17 @@ def test_bad_documents_exit_2_naming_the_file_and_write_nothing(tmp_path):
     lone.add_paragraph("二、立项依据")
     narrative = tmp_path / "经费说明.docx"
     lone.save(narrative)
+    from docx_samples import billion_laughs, ole, package, zip_bomb
+
+    entities = tmp_path / "实体.docx"
+    entities.write_bytes(package(document=billion_laughs()))
+    bomb = tmp_path / "炸弹.docx"
+    bomb.write_bytes(zip_bomb())
+    locked = tmp_path / "有密码.docx"
+    locked.write_bytes(ole(["EncryptionInfo", "EncryptedPackage"]))
     form = _form(tmp_path)
-    for bad, says in ((not_zip, "这是 PDF 文件，不是 Word（.docx）文件"),
+    for bad, says in ((entities, "声明了 DOCTYPE 或实体"), (bomb, "可能是“压缩炸弹”"), (locked, "设有打开密码"),
+                      (not_zip, "这是 PDF 文件，不是 Word（.docx）文件"),
                       (meeting, "其中没有申报表、项目经费情况说明或自评表，不是可以审核的文档"),
                       (narrative, "其中只有项目经费情况说明或自评表，没有申报表"),
                       (tmp_path / "没有这个文件.docx", "没有这个文件.docx")):
