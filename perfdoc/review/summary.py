@@ -64,7 +64,8 @@ def comment_lines(finding: Finding, anchor: Anchor) -> list[str]:
     others = [a for a in finding.anchors if a is not anchor]
     if others:
         word = "另见" if anchor is finding.anchors[0] else "对应"
-        shown = "；".join((f"{a.doc.label}：" if a.doc is not anchor.doc else "") + place_text(a) for a in others)
+        shown = "；".join((f"{Path(a.doc.label).name}：" if a.doc is not anchor.doc else "") + place_text(a)
+                         for a in others)
         lines.append(f"{word}{shown}。")
     if not anchor.exact:
         lines.append("（未能定位到具体的单元格或段落，批注在最近的所属位置。）")
