@@ -16,7 +16,6 @@ import io
 import json
 import re
 import zipfile
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 

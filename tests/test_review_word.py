@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 import requires
-from conftest import PROJECTS, run_cli
+from conftest import PROJECTS
 from libreoffice import SOFFICE, need_libreoffice
 from test_review import (assert_comments_are, built, check_problems, comments_of, foreign_form,  # noqa: F401
                          review)

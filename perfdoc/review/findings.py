@@ -310,16 +310,21 @@ def _unread_findings(project, places: ProjectPlaces, result: GroupReview, replac
                                        advice_for("PD002")))
 
 
+_SECTION_KEYS = ("overview", "basis", "implementer", "plan", "period", "budget", "goals")
+
+
 def _unread_section(problem: Problem, places: ProjectPlaces) -> tuple[str, str, str, str] | None:
-    """An "empty" section of the 经费说明 that has text in the document, which the reader could not
-    take in (a 项目概述 that is not the layout's sentence): not a fault of the document, but not
-    checked either."""
+    """An "empty" section of the 经费说明 whose text the reader could not take in (a 项目概述 that is
+    not the layout's sentence): not a fault of the document, but not checked either."""
     if problem.code != "PD503" or places.narrative is None:
         return None
     m = _SECTION.search(problem.message)
     index = heading_index(m[1]) if m else None
     paras = places.narrative.sections.get(index) if index is not None else None
-    if not paras:
+    key = f"narrative.{_SECTION_KEYS[index]}" if index is not None else ""
+    unread = any(u.reason == "无法识别" and (u.key == key or u.key.startswith(key + "."))
+                 for u in places.project.missing)
+    if not paras or not unread:
         return None
     heading = places.narrative.headings[index]
     return (places.narrative.doc.label, heading.where, paras[0].text,

@@ -19,7 +19,7 @@ from ..read.declaration import DeclarationRead, read_declaration
 from ..read.formrows import Place
 from ..read.grid import Table, W
 from ..read.narrative import Para, heading_index
-from ..read.selfeval import SelfEvalRead, read_selfeval
+from ..read.selfeval import SelfEvalRead
 from ..read.summary import Part
 from ..render.narrative import BASIS_ITEMS, BUDGET_ITEMS
 from .sources import Received, squash
