@@ -253,3 +253,29 @@ def test_any_change_means_a_full_build(tmp_path, change, expected):
         assert "pydantic" not in imported and printed.startswith("没有变化：out/ 中的 9 个文件")
     else:
         assert "pydantic" in imported and printed.startswith(expected.format(out=shown)), printed
+
+
+# -- positions only where a finding needs them ---------------------------------------------------------
+
+def test_positions_are_found_only_for_files_with_findings(district, tmp_path):
+    from perfdoc.check import run_checks
+    from perfdoc.load import load_paths
+
+    loaded = load_paths([district / "2026-乙"])
+    result = run_checks(loaded.departments)
+    with_findings = {p.file for p in result.problems}
+    assert with_findings == {district / "2026-乙" / "项目0002.toml"}
+    for project in loaded.projects:
+        assert (project.source.positions._keys is not None) == (project.path in with_findings), project.path
+    assert [(p.line, p.col, p.code) for p in result.problems] == [(25, 1, "PD301"), (26, 10, "PD302")]
+
+
+def test_positions_found_later_are_those_of_a_full_scan():
+    from perfdoc.load.positions import positions_of, scan_keys
+
+    texts = [p.read_text("utf-8") for p in sorted(ROOT.glob("projects/*/*.toml"))]
+    texts += [p.read_text("utf-8", errors="replace") for p in sorted((ROOT / "tests").rglob("*.toml"))]
+    assert len(texts) > 100
+    for text in texts:
+        full, _ = scan_keys(text)
+        assert positions_of(text).keys == full.keys

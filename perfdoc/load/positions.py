@@ -21,7 +21,7 @@ import re
 from ..model.source import Positions
 from .reader import split_lines
 
-__all__ = ["Positions", "scan", "scan_keys", "Deepest", "MAX_RECORDED"]
+__all__ = ["Positions", "scan", "scan_keys", "positions_of", "may_nest_deeper", "Deepest", "MAX_RECORDED"]
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 #: Levels of a dotted key or header recorded; perfdoc's deepest key has 4 (evaluation.funding.total.initial).
@@ -99,13 +99,18 @@ def _escape(text: str, pos: int) -> tuple[str, int]:
     return _ESCAPES.get(esc, esc), pos + 2
 
 
+#: The body of a one-line basic string: anything but a quote, a backslash escaping the next character.
+_BASIC_BODY = re.compile(r'(?:[^"\\]+|\\.?)*', re.DOTALL)
+#: What ends or nests a value: quotes, a comment, brackets (everything else is skipped at once).
+_SPECIAL = re.compile(r"[\"'#\[\]{}]")
+
+
 def _string_end(line: str, i: int) -> int:
     """Index of the quote closing the one-line string opened at ``line[i]`` (or the line's end)."""
-    quote = line[i]
-    i += 1
-    while i < len(line) and line[i] != quote:
-        i += 2 if quote == '"' and line[i] == "\\" else 1
-    return min(i, len(line))
+    if line[i] == '"':
+        return _BASIC_BODY.match(line, i + 1).end()
+    end = line.find("'", i + 1)
+    return end if end >= 0 else len(line)
 
 
 def _skip_value(text: str, pos: int, depth: int, in_ml: str | None):
@@ -122,6 +127,10 @@ def _skip_value(text: str, pos: int, depth: int, in_ml: str | None):
                 pos += 1
             in_ml = None
             continue
+        special = _SPECIAL.search(text, pos)
+        if special is None:
+            return depth, in_ml
+        pos = special.start()
         ch = text[pos]
         if text.startswith('"""', pos) or text.startswith("'''", pos):
             in_ml = text[pos : pos + 3]
@@ -144,6 +153,19 @@ def scan(source: str) -> Positions:
     return scan_keys(source)[0]
 
 
+def positions_of(source: str) -> Positions:
+    """The positions of ``source``'s keys, found when first asked for (most files are never asked)."""
+    return Positions(lines_of=lambda: split_lines(source), scan=lambda lines: _scan_lines(lines, Deepest()))
+
+
+def may_nest_deeper(source: str, parts: int) -> bool:
+    """Whether a dotted key or header of ``source`` may have more than ``parts`` parts: a key of n parts
+    has n - 1 dots on its line (a key never spans lines), so only a line with ``parts`` dots may."""
+    if source.count(".") < parts:
+        return False
+    return any(line.count(".") >= parts for line in source.split("\n"))  # an old-Mac file: one line
+
+
 def scan_keys(source: str) -> tuple[Positions, Deepest]:
     """Positions of the keys of ``source``, and where its deepest dotted key is.
 
@@ -151,9 +173,13 @@ def scan_keys(source: str) -> tuple[Positions, Deepest]:
     """
     # TOML lines end at \n only; str.splitlines() would also split at U+2028, U+0085…
     lines = split_lines(source)
-    positions = Positions(lines)
     deepest = Deepest()
-    keys = positions.keys
+    keys = _scan_lines(lines, deepest)
+    return Positions(lines, scan=lambda _: keys), deepest
+
+
+def _scan_lines(lines: list[str], deepest: Deepest) -> dict[tuple, tuple[int, int, int]]:
+    keys: dict[tuple, tuple[int, int, int]] = {}
     counts: dict[tuple, int] = {}  # array-of-tables path -> number of elements so far
     current: tuple = ()
     depth = 0
@@ -234,7 +260,7 @@ def scan_keys(source: str) -> tuple[Positions, Deepest]:
         if rest.startswith("{"):
             _scan_inline_table(line, value_pos + 1, path, lineno, keys, deepest)
         depth, in_ml = _skip_value(line, value_pos, 0, None)
-    return positions, deepest
+    return keys
 
 
 def _scan_inline_table(line: str, pos: int, path: tuple, lineno: int, keys: dict,

@@ -1,8 +1,8 @@
 """TOML text → data: every way the parser can fail, told in Chinese at the fault's own line.
 
-Before the parser runs, the text is scanned once (linear time) for keys: a
-dotted key or table header of more than ``MAX_KEY_PARTS`` parts is refused at
-its line (the parser would spend quadratic time on it, and stops at 1000 parts
+Before the parser runs, a text with a line of at least ``MAX_KEY_PARTS`` dots is
+scanned once (linear time) for keys: a dotted key or table header of more than
+``MAX_KEY_PARTS`` parts is refused at its line (the parser would spend quadratic time on it, and stops at 1000 parts
 with an error that has no position).  Failures that the parser reports without
 a position (a number with thousands of digits, an exponent beyond what a
 decimal can hold, nesting too deep) are placed by a scan of the text.
@@ -18,7 +18,7 @@ import tomli
 
 from ..model import Positions, Problem
 from .messages import toml_message
-from .positions import scan_keys
+from .positions import may_nest_deeper, positions_of, scan_keys
 from .reader import problem, toml_text
 
 __all__ = ["parse", "MAX_KEY_PARTS"]
@@ -28,13 +28,17 @@ MAX_KEY_PARTS = 16
 
 
 def parse(path: Path, text: str, problems: list[Problem]) -> tuple[dict | None, Positions]:
-    """The parsed TOML of ``text`` (None when it is not usable) and its key positions."""
-    positions, deepest = scan_keys(text)
-    if deepest.parts > MAX_KEY_PARTS:
-        problems.append(problem(path, deepest.line, deepest.col, "PD001",
-                                f"TOML 语法错误：键的层级过多（用点号连接了 {deepest.parts} 层；"
-                                f"项目文件中的键最多 4 层，如 evaluation.funding.total.initial）"))
-        return None, positions
+    """The parsed TOML of ``text`` (None when it is not usable) and its key positions (found when
+    first asked for: only files with findings need them)."""
+    if may_nest_deeper(text, MAX_KEY_PARTS):
+        positions, deepest = scan_keys(text)
+        if deepest.parts > MAX_KEY_PARTS:
+            problems.append(problem(path, deepest.line, deepest.col, "PD001",
+                                    f"TOML 语法错误：键的层级过多（用点号连接了 {deepest.parts} 层；"
+                                    f"项目文件中的键最多 4 层，如 evaluation.funding.total.initial）"))
+            return None, positions
+    else:
+        positions = positions_of(text)
     source = toml_text(text)
     try:
         return tomli.loads(source, parse_float=Decimal), positions
