@@ -81,6 +81,10 @@ class Plan:
     summary_kept: list[str] = field(default_factory=list)
     summary_bytes: dict[str, bytes] = field(default_factory=dict)  # rendered, written after the projects
     summary_error: str | None = None
+    #: The 汇总表 made of the projects' forms as the chunks render them ("summary-parts"): the XML before
+    #: them, and what render_bytes needs (title, subject, the reference document, page numbers).
+    summary_head: list[str] | None = None
+    summary_doc: tuple[str, str, bytes, str] | None = None
     record: dict | None = None  # for the manifest, when the department builds cleanly
     keys: list[str] = field(default_factory=list)
     scored: bool = False
@@ -161,7 +165,7 @@ def plan_department(ref: Ref, out: Path, *, force: bool, pdf: bool, summaries: b
         plan.built.append(item)
     plan.scored = bool(scores)
     if not (refused or not projects or dep.model is None or dep.partial):
-        _plan_summaries(plan, dep, projects, old)
+        _plan_summaries(plan, dep, projects, template, old)
     if summaries:
         render_summaries(plan, dep, projects, template, scores)
     if hold:
@@ -176,9 +180,9 @@ def _up_to_date(folder: Path, old: dict, name: str, key: str) -> bool:
     return bool(entry) and entry["input"] == key and rec.sha256_of(folder / name) == entry["sha256"]
 
 
-def _plan_summaries(plan: Plan, dep, projects, old: dict) -> None:
+def _plan_summaries(plan: Plan, dep, projects, template, old: dict) -> None:
     from ..compose.selfeval_summary import selfeval_summary_file_name
-    from ..compose.summary import SummaryError, summary_file_name
+    from ..compose.summary import SummaryError, summary_file_name, summary_head_xml
 
     attachments, problems = open_attachments(dep)
     name = summary_file_name(dep)
@@ -189,8 +193,12 @@ def _plan_summaries(plan: Plan, dep, projects, old: dict) -> None:
         key = _hash("summary", *plan.keys, attachments_digest(attachments))
         if _up_to_date(plan.out_dir, old, name, key):
             plan.summary_kept.append(name)
-        else:
+        elif attachments:  # appended with python-docx: rendered whole
             plan.summaries.append((name, key, "summary"))
+        else:  # the projects' forms come from the chunks, rendered once for both
+            plan.summaries.append((name, key, "summary-parts"))
+            plan.summary_head = summary_head_xml(dep, projects, template)
+            plan.summary_doc = (name.removesuffix(".docx"), dep.name, template.reference, template.variant.page_numbers)
     if plan.scored:
         name = selfeval_summary_file_name(dep)
         plan.names.append(name)
@@ -213,7 +221,7 @@ def render_summaries(plan: Plan, dep, projects, template, scores) -> None:
                 plan.summary_bytes[name] = summary_bytes(dep, projects, template)
             except SummaryError as exc:
                 plan.summary_error = str(exc)
-        else:
+        elif kind == "selfeval-summary":
             plan.summary_bytes[name] = to_bytes(build_selfeval_summary(dep, projects, template, scores),
                                                 title=name.removesuffix(".docx"), subject=dep.name)
 

@@ -36,7 +36,9 @@ class Chunk:
     folder: Path
     template: Path  # the template folder the plan found
     out_dir: Path
-    items: list[tuple[int, Path, int, str, list[str]]]  # (index, project file, number, stem, kinds)
+    #: (index, project file, number, stem, kinds of document, its number in the 汇总表 or None when the
+    #: 汇总表 does not need its forms)
+    items: list[tuple[int, Path, int, str, list[str], int | None]]
 
 
 @dataclass
@@ -46,6 +48,7 @@ class ChunkResult:
     done: list[tuple[int, list[tuple[str, str, str]]]] = field(default_factory=list)  # index, (name, key, sha256)
     names: list[str] = field(default_factory=list)  # the projects' names, for the progress bar
     errors: list[tuple[int, str]] = field(default_factory=list)  # (index, message) of a text that failed
+    parts: list[tuple[int, list[str]]] = field(default_factory=list)  # (index, its forms in the 汇总表)
     write_error: tuple[int, str] | None = None  # (index, message): the disk refused; the chunk stopped
 
 
@@ -55,28 +58,42 @@ def write_error(exc: OSError, folder: Path) -> str:
     return f"无法写入 {where}：{os_reason(exc)}"
 
 
-def project_documents(dep, template, project, number: int, kinds: list[str], stem: str):
-    """(file name, bytes) of each document of ``kinds`` of a project, rendered in order."""
+def project_documents(dep, template, project, number: int, kinds: list[str], stem: str,
+                      summary: int | None = None, parts_out: list | None = None):
+    """(file name, bytes) of each document of ``kinds`` of a project, rendered in order.
+
+    With ``summary`` (the project's number in the 汇总表) its forms as the 汇总表 prints them are
+    put in ``parts_out``: the same XML as its own documents', each title on a new page."""
     from ..check import profile_of
+    from ..compose.summary import summary_project_xml
     from ..evaluate import score_project
-    from ..render.declaration import declaration_xml
+    from ..render.declaration import declaration_title_xml, declaration_xml
     from ..render.document import render_bytes
-    from ..render.narrative import narrative_xml
+    from ..render.narrative import narrative_title_xml, narrative_xml
     from ..render.selfeval import selfeval_xml
     from .plan import KINDS
 
     name = project.model.name
+    forms = {}
     for kind in kinds:
         suffix, title = KINDS[kind]
         if kind == "selfeval":
             score = score_project(project.model, profile_of(dep).method)
             parts = selfeval_xml(project, template, score)
         elif kind == "narrative":
-            parts = narrative_xml(project, template, number=number)
+            parts = forms[kind] = narrative_xml(project, template, number=number)
         else:
-            parts = declaration_xml(project, template, number=number)
+            parts = forms[kind] = declaration_xml(project, template, number=number)
         yield f"{stem}{suffix}", render_bytes(template.reference, parts, title=f"{name} {title}", subject=dep.name,
                                               page_numbers=template.variant.project_page_numbers)
+    if summary is not None:
+        if summary == number and len(forms) == 2:
+            parts_out += [narrative_title_xml(project, template, number, page_break_before=True),
+                          *forms["narrative"][1:],
+                          declaration_title_xml(template, number, page_break_before=True),
+                          *forms["declaration"][1:]]
+        else:
+            parts_out += summary_project_xml(project, template, summary)
 
 
 def _department(chunk: Chunk):
@@ -87,7 +104,7 @@ def _department(chunk: Chunk):
     from ..load.loader import load_project_files
     from ..render.template import Template
 
-    loaded = load_project_files(chunk.folder, [path for _, path, _, _, _ in chunk.items])
+    loaded = load_project_files(chunk.folder, [item[1] for item in chunk.items])
     dep = loaded.departments[0] if loaded.departments else None
     key = os.fsdecode(chunk.template)
     if key not in _templates:
@@ -106,19 +123,22 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     common = _hash(code_fingerprint(), template.fingerprint, dep.source.text if dep and dep.source else "")
     pending = []  # (index, name, key, sha256, future)
     with ThreadPoolExecutor(WRITERS) as writers:
-        for index, path, number, stem, kinds in chunk.items:
+        for index, path, number, stem, kinds, summary in chunk.items:
             project = projects.get(os.fsdecode(path))
             if project is None:  # changed since it was planned and cannot be loaded now
                 result.errors.append((index, f"{path}：生成过程中文件被修改，已无法读取；请重新生成"))
                 continue
             result.names.append(project.model.name)
             key = _hash(common, project.source.text, str(number), stem)
+            forms: list[str] = []
             try:
-                for name, data in project_documents(dep, template, project, number, kinds, stem):
+                for name, data in project_documents(dep, template, project, number, kinds, stem, summary, forms):
                     digest = hashlib.sha256(data).hexdigest()
                     pending.append((index, name, key, digest, writers.submit(atomic_write_bytes, chunk.out_dir / name, data)))
             except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
                 result.errors.append((index, str(exc)))
+            if summary is not None:
+                result.parts.append((index, forms))
             if any(f.done() and f.exception() is not None for *_, f in pending):
                 break  # the disk refused a file: this chunk stops (the others see the same disk)
     done: dict[int, list] = {}

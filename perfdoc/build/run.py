@@ -147,14 +147,16 @@ def _guard(plans, building: list[Plan], out: Path, result: BuildResult, *, pdf: 
 
 
 def _chunks(number: int, plan: Plan, size: int) -> list[Chunk]:
-    items = [(p.index, p.path, p.number, p.stem, p.todo) for p in plan.built if p.todo]
+    parts = plan.summary_head is not None  # the 汇总表 takes every project's forms from the chunks
+    items = [(p.index, p.path, p.number, p.stem, p.todo, p.index + 1 if parts else None)
+             for p in plan.built if p.todo or parts]
     return [Chunk(number, plan.ref.folder, plan.template_folder, plan.out_dir, items[i:i + size])
             for i in range(0, len(items), size)]
 
 
 def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, pool, workers: int, single: bool, *,
           progress, pdf: bool, jobs: int | None) -> None:
-    todo = sum(1 for plan in building for p in plan.built if p.todo)
+    todo = sum(1 for plan in building for p in plan.built if p.todo or plan.summary_head is not None)
     use_pool = workers > 1 and todo >= SMALL
     size = max(1, min(16, math.ceil(todo / (workers * 4)))) if use_pool else 8
     chunks = [c for number, plan in enumerate(building) for c in _chunks(number, plan, size)]
@@ -233,8 +235,8 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
             result.errors += messages
             raise _WriteFailed(failed[1])
         if not messages:  # a 汇总表 of some of the projects would be wrong
-            for name, key, _kind in plan.summaries:
-                data = plan.summary_bytes.get(name)
+            for name, key, kind in plan.summaries:
+                data = _assembled(plan, chunks) if kind == "summary-parts" else plan.summary_bytes.get(name)
                 if data is not None:
                     outputs.allow(name)
                     atomic_write_bytes(outputs.folder / name, data)
@@ -261,6 +263,17 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
     result.written += outputs.written
     result.unchanged += outputs.unchanged
     result.removed += outputs.removed
+
+
+def _assembled(plan: Plan, chunks: list[ChunkResult]) -> bytes:
+    """The 汇总表 from its head and every project's forms, as the chunks rendered them."""
+    from ..render.document import render_bytes
+
+    parts = list(plan.summary_head)
+    for _, forms in sorted((item for chunk in chunks for item in chunk.parts), key=lambda item: item[0]):
+        parts += forms
+    title, subject, reference, page_numbers = plan.summary_doc
+    return render_bytes(reference, parts, title=title, subject=subject, page_numbers=page_numbers)
 
 
 class _WriteFailed(Exception):

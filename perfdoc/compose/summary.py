@@ -24,7 +24,8 @@ from ..render.template import Template
 from ..read import printable
 from .attachments import Attachment, open_attachments
 
-__all__ = ["SummaryError", "summary_figures", "summary_xml", "build_summary", "summary_bytes", "summary_file_name"]
+__all__ = ["SummaryError", "summary_figures", "summary_xml", "summary_head_xml", "summary_project_xml", "build_summary",
+           "summary_bytes", "summary_file_name"]
 
 _WIDTH = 9298  # text width of A4 with 2.3 cm margins, in twips
 
@@ -86,6 +87,15 @@ def _index_table(projects: list[ProjectFile], template: Template) -> str:
 
 def summary_xml(dep: DepartmentFolder, projects: list[ProjectFile], template: Template, *, index: bool = True) -> list[str]:
     """The body of the 汇总表 without attachments: XML fragments."""
+    parts = summary_head_xml(dep, projects, template, index=index)
+    for number, project in enumerate(projects, start=1):
+        parts += summary_project_xml(project, template, number)
+    return parts
+
+
+def summary_head_xml(dep: DepartmentFolder, projects: list[ProjectFile], template: Template, *,
+                     index: bool = True) -> list[str]:
+    """The 汇总表 before the projects' forms: title, the summary sentence, the index of projects."""
     figures = summary_figures(dep, projects)
     parts = [
         para(template.text("summary_title", **figures), style="PDSummaryTitle"),
@@ -93,10 +103,13 @@ def summary_xml(dep: DepartmentFolder, projects: list[ProjectFile], template: Te
     ]
     if index and projects:
         parts.append(_index_table(projects, template))
-    for number, project in enumerate(projects, start=1):
-        parts += narrative_xml(project, template, number=number, page_break_before=True)
-        parts += declaration_xml(project, template, number=number, page_break_before=True)
     return parts
+
+
+def summary_project_xml(project: ProjectFile, template: Template, number: int) -> list[str]:
+    """A project in the 汇总表: its 经费说明 and its 申报表, each from a new page (``number``: its place)."""
+    return (narrative_xml(project, template, number=number, page_break_before=True)
+            + declaration_xml(project, template, number=number, page_break_before=True))
 
 
 def build_summary(

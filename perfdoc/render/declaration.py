@@ -51,7 +51,7 @@ from .formtable import (
 from .template import Template
 
 __all__ = [
-    "declaration_xml", "build_declaration", "declaration_title", "year_line",
+    "declaration_xml", "declaration_title_xml", "build_declaration", "declaration_title", "year_line",
     "category_text", "FORM_EDGES", "INDICATOR_GRID", "indicator_grid",
     "LABELS", "FUNDING_LABELS", "INDICATOR_HEADS", "CHECKED", "UNCHECKED",
 ]
@@ -289,11 +289,16 @@ def _indicator_rows(project: ProjectFile, template: Template, grid: list[int]) -
     return rows
 
 
+def declaration_title_xml(template: Template, number: int | None = None, *, page_break_before: bool = False) -> str:
+    """The first paragraph of :func:`declaration_xml`: the title (on a new page with ``page_break_before``)."""
+    return para(clean(declaration_title(template, number)), style="PDTitle", keep_next=True,
+                page_break_before=page_break_before)
+
+
 def _head_xml(project: ProjectFile, template: Template, number: int | None, page_break_before: bool) -> list[str]:
     """Title, year line, the form table and the spacer: everything before the indicator table."""
     return [
-        para(clean(declaration_title(template, number)), style="PDTitle", keep_next=True,
-             page_break_before=page_break_before),
+        declaration_title_xml(template, number, page_break_before=page_break_before),
         para(clean(year_line(project, template)), style="PDYear", keep_next=True),
         *_form_table(project, template),
     ]

@@ -22,7 +22,7 @@ from .docxml import append, para
 from .document import new_document
 from .template import Template, TemplateError
 
-__all__ = ["narrative_xml", "build_narrative", "narrative_title", "HEADINGS", "BASIS_ITEMS", "BUDGET_ITEMS",
+__all__ = ["narrative_xml", "narrative_title_xml", "build_narrative", "narrative_title", "HEADINGS", "BASIS_ITEMS", "BUDGET_ITEMS",
            "PLAN_PREFIX", "OVERVIEW_TAIL"]
 
 #: The fixed section headings, in order.
@@ -130,6 +130,13 @@ def _goals(template: Template, narrative: Narrative) -> list[str]:
     return _body(narrative.goals) + _body(template.text("goals_note"))
 
 
+def narrative_title_xml(project: ProjectFile, template: Template, number: int | None = None, *,
+                        page_break_before: bool = False) -> str:
+    """The first paragraph of :func:`narrative_xml`: the title (on a new page with ``page_break_before``)."""
+    return para(narrative_title(project, template, number), style=TITLE_STYLE, keep_next=True,
+                page_break_before=page_break_before)
+
+
 def narrative_xml(
     project: ProjectFile,
     template: Template,
@@ -152,12 +159,7 @@ def narrative_xml(
         _budget(narrative),
         _goals(template, narrative),
     )
-    out = [para(
-        narrative_title(project, template, number),
-        style=TITLE_STYLE,
-        keep_next=True,
-        page_break_before=page_break_before,
-    )]
+    out = [narrative_title_xml(project, template, number, page_break_before=page_break_before)]
     for heading, paragraphs in zip(HEADINGS, sections):
         out.append(para(heading, style=HEADING_STYLE, keep_next=True))
         out.extend(paragraphs)
