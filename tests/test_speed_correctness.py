@@ -279,3 +279,24 @@ def test_positions_found_later_are_those_of_a_full_scan():
     for text in texts:
         full, _ = scan_keys(text)
         assert positions_of(text).keys == full.keys
+
+
+# -- documents: the same bytes with the reference's entries compressed once ---------------------------------
+
+@pytest.mark.parametrize("template", ["shanghai", "songjiang-2022", "huacao-2022"])
+@pytest.mark.parametrize("page_numbers", ["none", "center", "outside"])
+def test_entries_compressed_once_give_the_bytes_zipfile_writes(template, page_numbers):
+    from perfdoc.render import document
+    from perfdoc.render.template import find_template
+
+    reference = find_template(template).reference
+    skeleton = document._skeleton(reference)
+    assert skeleton.deflated() is not None  # this Python's zipfile: the entries are compressed once
+    parts = ['<w:p><w:r><w:t>汇总表</w:t></w:r></w:p>'] * 3
+    made = document.render_bytes(reference, parts, title="标题", subject="单位", page_numbers=page_numbers)
+    saved, skeleton._deflated = skeleton._deflated, None  # every entry compressed by zipfile itself
+    try:
+        plain = document.render_bytes(reference, parts, title="标题", subject="单位", page_numbers=page_numbers)
+    finally:
+        skeleton._deflated = saved
+    assert made == plain

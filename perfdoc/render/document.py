@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -132,7 +133,20 @@ class _Skeleton:
         self.head = xml[:head_end]
         self.tail = xml[sect:]
         self._edits: dict[str, dict[str, bytes]] = {}
+        self._deflated: dict | None | bool = False  # not tried yet
 
+    def deflated(self) -> dict[str, tuple[int, bytes]] | None:
+        """Each entry deflated once (name -> CRC, data) for _zip; None where writing them so would not
+        give the bytes zipfile writes (another Python's zipfile): then every entry is compressed anew."""
+        if self._deflated is False:
+            deflated = {name: _deflate(blob) for name, blob in self.entries}
+            probe = {"word/document.xml": b"<probe/>"}
+            try:
+                same = _zip(self, probe, deflated) == _zip(self, probe)
+            except Exception:  # noqa: BLE001 - zipfile without these internals: compress as usual
+                same = False
+            self._deflated = deflated if same else None
+        return self._deflated
     def page_number_edits(self, mode: str) -> dict[str, bytes]:
         """The parts that differ from the reference's for page-number ``mode`` (settings, footers)."""
         if mode != "outside":
@@ -184,18 +198,48 @@ def render_bytes(reference: bytes, xml_parts: list[str], *, title: str = "", sub
                     ).encode("utf-8")
     edits = skeleton.page_number_edits(page_numbers)
     core = _CORE.format(title=escape(title[:250]), subject=escape(subject[:250])).encode("utf-8")
+    return _zip(skeleton, {"word/document.xml": document_xml, "docProps/core.xml": core, **edits},
+                deflated=skeleton.deflated())
+
+
+def _zip(skeleton: _Skeleton, changed: dict[str, bytes], deflated: dict | None = None) -> bytes:
+    """The reference's entries, in order, with ``changed`` ones replaced.  The entries that did not
+    change are written as ``deflated`` (compressed once per reference) when given: the same bytes as
+    ZipFile.writestr would write, without compressing them again for every document."""
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
         for name, blob in skeleton.entries:
-            if name == "word/document.xml":
-                blob = document_xml
-            elif name == "docProps/core.xml":
-                blob = core
-            elif name in edits:
-                blob = edits[name]
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            z.writestr(info, blob)
+            if name in changed or deflated is None:
+                z.writestr(info, changed.get(name, blob))
+            else:
+                _write_deflated(z, info, len(blob), *deflated[name])
     return raw.getvalue()
+
+
+def _deflate(blob: bytes) -> tuple[int, bytes]:
+    """(CRC-32, raw deflate stream) of ``blob``, as zipfile compresses an entry (default level)."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
+
+
+def _write_deflated(z: zipfile.ZipFile, info: zipfile.ZipInfo, size: int, crc: int, data: bytes) -> None:
+    """What ``z.writestr(info, blob)`` does (CPython's zipfile, a seekable file, no ZIP64), for a ``blob``
+    of ``size`` bytes already deflated to ``data``: the local header with the sizes and CRC, the data,
+    the entry in the central directory.  _Skeleton.deflated checks that the bytes are the same."""
+    info.file_size = size
+    info.compress_size = len(data)
+    info.CRC = crc
+    info.flag_bits = 0
+    z.fp.seek(z.start_dir)
+    info.header_offset = z.fp.tell()
+    z._writecheck(info)
+    z._didModify = True
+    z.fp.write(info.FileHeader(False))
+    z.fp.write(data)
+    z.start_dir = z.fp.tell()
+    z.filelist.append(info)
+    z.NameToInfo[info.filename] = info
