@@ -26,7 +26,7 @@ from .assemble import Missing, ProjectImport, collect_projects, squash
 from .department import department_data, layout_notes, move_authority, name_files
 from .output import OutputError, check_new_folder, write_into_folder, write_new_folder
 from .sources import SourceError, open_source
-from .writer import Comment, department_text, key_path, model_of, project_text
+from .writer import Comment, department_text, key_path, model_fields, project_text
 
 __all__ = ["ImportFailure", "ImportResult", "Written", "import_documents", "project_file_text"]
 
@@ -116,29 +116,30 @@ def _key_text(path: tuple) -> str:
 
 def _drop_empty(data: dict, model) -> None:
     """Leave out the empty texts of optional keys (an empty cell): the default says the same."""
+    _, fields = model_fields(model)
     for key in list(data):
-        field_info = model.model_fields.get(key)
-        if field_info is None:
+        if key not in fields:
             continue
         value = data[key]
-        sub, many = model_of(field_info.annotation)
+        sub, many, required = fields[key]
         if isinstance(value, dict) and sub is not None:
             _drop_empty(value, sub)
         elif isinstance(value, list) and many:
             for item in value:
                 if isinstance(item, dict):
                     _drop_empty(item, sub)
-        elif isinstance(value, str) and not value.strip() and not field_info.is_required():
+        elif isinstance(value, str) and not value.strip() and not required:
             del data[key]
 
 
 def _absent(data: dict, model, path: tuple = ()) -> list[tuple]:
     """Paths of the required keys that ``data`` lacks (in the tables it has, and the required tables)."""
     out = []
-    for key, info in model.model_fields.items():
-        sub, many = model_of(info.annotation)
+    slots, fields = model_fields(model)
+    for key in slots:
+        sub, many, required = fields[key]
         if key not in data:
-            if info.is_required():
+            if required:
                 out.append(path + (key,))
         elif isinstance(data[key], dict) and sub is not None and not many:
             out += _absent(data[key], sub, path + (key,))

@@ -97,6 +97,7 @@ class ProjectImport:
 class Collected:
     projects: list[ProjectImport] = field(default_factory=list)
     notes: list[Missing] = field(default_factory=list)  # what belongs to no project
+    by_name: dict[str, ProjectImport] = field(default_factory=dict)  # squashed 项目名称 → project
 
 
 def _missing(unread: list[Unread], file: str, prefix: str = "") -> list[Missing]:
@@ -202,9 +203,10 @@ def _declared(project: ProjectImport) -> dict:
 def _add(result: Collected, project: ProjectImport, where: str) -> ProjectImport | None:
     """Add a project; the same 申报表 met again (the 汇总表 and a single form) is the one already added,
     another 申报表 of the same name is noted and left out."""
-    same = next((p for p in result.projects if squash(p.name) == squash(project.name)), None)
+    same = result.by_name.get(squash(project.name))
     if same is None:
         result.projects.append(project)
+        result.by_name[squash(project.name)] = project
         return project
     if _declared(same) == _declared(project):
         return same

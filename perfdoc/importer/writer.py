@@ -23,7 +23,8 @@ from pydantic import BaseModel
 from ..model import Department, Project
 from ..model.project import EvaluationRow
 
-__all__ = ["Comment", "write_toml", "project_text", "department_text", "key_path", "toml_string", "model_of"]
+__all__ = ["Comment", "write_toml", "project_text", "department_text", "key_path", "toml_string", "model_of",
+           "model_fields"]
 
 #: Strings longer than this (characters) are written as multi-line strings even on one line.
 LONG_TEXT = 60
@@ -129,11 +130,12 @@ def model_of(annotation) -> tuple[type[BaseModel] | None, bool]:
 
 
 @functools.cache
-def _fields(model: type[BaseModel] | None) -> tuple[tuple[str, ...], dict[str, tuple]]:
-    """A model's keys in order, and the (model, many) each holds."""
+def model_fields(model: type[BaseModel] | None) -> tuple[tuple[str, ...], dict[str, tuple]]:
+    """A model's keys in order, and for each (the model it holds, whether a list of them, whether required)."""
     if model is None:
         return (), {}
-    return tuple(model.model_fields), {k: model_of(f.annotation) for k, f in model.model_fields.items()}
+    return tuple(model.model_fields), {k: (*model_of(f.annotation), f.is_required())
+                                       for k, f in model.model_fields.items()}
 
 
 def _comment_line(line: str) -> str:
@@ -167,11 +169,11 @@ class _Writer:
             self.out.extend(_comment_line(line) for line in c.text.split("\n"))
 
     def table(self, path: tuple, data: dict, model: type[BaseModel] | None, header: str | None) -> None:
-        slots, fields = _fields(model)
+        slots, fields = model_fields(model)
         keys = [k for k in slots if k in data] + [k for k in data if k not in fields]
         scalars, tables = [], []
         for k in keys:
-            sub, many = fields.get(k, (None, False))
+            sub, many, _ = fields.get(k, (None, False, False))
             if isinstance(data[k], dict) and not (sub is not None and issubclass(sub, _INLINE)):
                 tables.append((k, sub, False))
             elif isinstance(data[k], list) and data[k] and all(isinstance(v, dict) for v in data[k]) and many:
@@ -192,7 +194,7 @@ class _Writer:
                 value = _value(data[k], _paragraphs(path + (k,)))
                 self.out.append(f"{_key(k)} = {value}{self.trailing_text(path + (k,))}")
             elif k not in data and k in fields:
-                sub, _ = fields[k]
+                sub = fields[k][0]
                 if sub is None or issubclass(sub, _INLINE):
                     self.emit_comments(self.comments_at(path + (k,), exact=False))
         for k, sub, many in tables:
