@@ -300,3 +300,28 @@ def test_entries_compressed_once_give_the_bytes_zipfile_writes(template, page_nu
     finally:
         skeleton._deflated = saved
     assert made == plain
+
+
+def test_a_check_of_errors_only_finds_the_errors_of_a_full_check(tmp_path):
+    """What build asks of check: the error-level problems only, after [check] severity and the
+    suppression comments, at the same places; the other findings are never placed."""
+    from perfdoc.check import run_checks
+    from perfdoc.load import load_paths
+    from perfdoc.model import Severity
+
+    dep = shutil.copytree(PROJECTS / "2026-hongqiao", tmp_path / "2026-hongqiao")
+    toml = dep / "department.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[check]\nseverity = { PD401 = "error", PD301 = "warning" }\n',
+                    "utf-8")
+    project = dep / "区域化党建.toml"
+    first, second = project.read_text("utf-8").rsplit('name = "工作经费使用合规性"\n', 1)  # the repeated one
+    project.write_text(first + 'name = "工作经费使用合规性"  # perfdoc: ignore PD303 原表如此\n' + second, "utf-8")
+    for paths in ([dep], [PROJECTS]):
+        loaded = load_paths(paths)
+        errors = run_checks(loaded.departments, errors_only=True).problems
+        full = run_checks(load_paths(paths).departments).problems
+        assert errors == [p for p in full if p.severity is Severity.ERROR]
+        assert all(p.severity is Severity.ERROR for p in errors)
+    codes = [p.code for p in run_checks(load_paths([dep]).departments, errors_only=True).problems]
+    assert "PD401" in codes and "PD301" not in codes  # levels as the department set them
+    assert codes.count("PD303") == 9  # one of the ten silenced by its comment

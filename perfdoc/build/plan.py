@@ -108,7 +108,7 @@ def plan_department(ref: Ref, out: Path, *, force: bool, pdf: bool, summaries: b
     dep = loaded.departments[0]
     plan.out_dir = department_out_dir(out, dep)
     errors_by_file: dict[Path, list[Problem]] = {}
-    for p in check_departments([dep]):
+    for p in check_departments([dep], errors_only=True):
         if p.severity is Severity.ERROR:
             errors_by_file.setdefault(Path(p.file), []).append(p)
     dep_errors = errors_by_file.get(Path(dep.source.path), []) if dep.source else []

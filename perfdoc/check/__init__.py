@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from ..model import DepartmentFolder, Problem
+from ..model import DepartmentFolder, Problem, Severity
 from . import rules as _rules  # noqa: F401  (registers the rules)
 from .base import RULES, Context, Finding, Rule, rule_by_code
 from .profiles import profile_of
@@ -49,10 +49,13 @@ def _silence(problems: list[Problem], marks: dict[Path, list[Suppression]], resu
             result.suppressed.append(Suppressed(p, mark.reason))
 
 
-def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = ()) -> CheckResult:
+def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = (), *,
+               errors_only: bool = False) -> CheckResult:
     """Every fault in every project and department.toml, in file and line order, and the silenced ones.
 
     ``ignore``: codes not run anywhere (``--ignore``), beside each department's own ``[check] ignore``.
+    ``errors_only``: only the problems at the error level (after the department's ``[check] severity``):
+    what ``build`` needs; the others are not even placed, so a file without errors is never scanned.
     """
     ignored = set(ignore)
     rules = [rule() for rule in sorted(RULES, key=lambda r: r.code) if rule.code not in ignored]
@@ -62,6 +65,11 @@ def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = 
     for dep in departments:
         settings = settings_of(dep)
         active = [rule for rule in rules if rule.code not in settings.ignore]
+
+        def keep(code: str, severity: Severity, levels=settings.severity) -> bool:
+            return levels.get(code, severity) is Severity.ERROR
+
+        keep = keep if errors_only else None
         found: list[Problem] = []
         marks: dict[Path, list[Suppression]] = {}
         for source in [dep.source] * (dep.model is not None) + [p.source for p in dep.projects]:
@@ -71,15 +79,16 @@ def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = 
             marks[path], bad = suppressions(source, known)
             if path not in reported:
                 reported.add(path)
-                found.extend(p for p in bad if p.code not in ignored | settings.ignore)
+                found.extend(p for p in bad if p.code not in ignored | settings.ignore
+                             and (keep is None or keep(p.code, p.severity)))
                 if source is dep.source:
-                    result.problems.extend(settings.problems)
+                    result.problems.extend(p for p in settings.problems if keep is None or p.severity is Severity.ERROR)
         for rule in active:
-            found.extend(rule.run_department(dep))
+            found.extend(rule.run_department(dep, keep))
         for project in dep.projects:
             ctx = Context(project, dep if dep.model is not None else None, settings.profile)
             for rule in active:
-                found.extend(rule.run(ctx))
+                found.extend(rule.run(ctx, keep))
         found = [replace(p, severity=settings.severity[p.code]) if p.code in settings.severity else p for p in found]
         _silence(found, marks, result)
     result.problems = _order(result.problems)
@@ -87,6 +96,7 @@ def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = 
     return result
 
 
-def check_departments(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = ()) -> list[Problem]:
+def check_departments(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = (), *,
+                      errors_only: bool = False) -> list[Problem]:
     """Every fault in every project and department.toml, in file and line order (silenced ones left out)."""
-    return run_checks(departments, ignore).problems
+    return run_checks(departments, ignore, errors_only=errors_only).problems

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable, Iterator
+from typing import Callable, ClassVar, Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -84,19 +84,26 @@ class Rule:
         """The first line of the docstring: what the rule finds, in Chinese."""
         return inspect.getdoc(cls).splitlines()[0]
 
-    def run(self, ctx: Context) -> Iterator[Problem]:
+    def run(self, ctx: Context, keep: Callable[[str, Severity], bool] | None = None) -> Iterator[Problem]:
+        """The findings as problems at their line and column; with ``keep``, only those it keeps (the
+        others are never placed: a file whose findings are all left out is never scanned)."""
         source = ctx.project.source
         for finding in self.check(ctx):
-            line, col = source.locate(finding.path, value=finding.value)
-            yield Problem(source.path, line, col, self.code, finding.message, finding.severity or self.severity, self.name)
+            severity = finding.severity or self.severity
+            if keep is None or keep(self.code, severity):
+                line, col = source.locate(finding.path, value=finding.value)
+                yield Problem(source.path, line, col, self.code, finding.message, severity, self.name)
 
-    def run_department(self, department: DepartmentFolder) -> Iterator[Problem]:
+    def run_department(self, department: DepartmentFolder,
+                       keep: Callable[[str, Severity], bool] | None = None) -> Iterator[Problem]:
         source = department.source
         if source is None or department.model is None:
             return
         for finding in self.check_department(department):
-            line, col = source.locate(finding.path, value=finding.value)
-            yield Problem(source.path, line, col, self.code, finding.message, finding.severity or self.severity, self.name)
+            severity = finding.severity or self.severity
+            if keep is None or keep(self.code, severity):
+                line, col = source.locate(finding.path, value=finding.value)
+                yield Problem(source.path, line, col, self.code, finding.message, severity, self.name)
 
 
 def rule_by_code(code: str) -> type[Rule]:

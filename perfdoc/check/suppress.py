@@ -29,6 +29,8 @@ _NAME = "bad-suppression"
 #: ``perfdoc: ignore`` (a full-width colon too), then what follows: at the start of the comment, or after
 #: a ``#`` inside it (``#:schema ./project.schema.json  # perfdoc: ignore PD503 原因``).
 _MARK = re.compile(r"(?:^|#)\s*perfdoc\s*[:：]\s*ignore\b(?P<rest>.*)$", re.IGNORECASE)
+#: What every suppression comment holds (_MARK's core): a text without it has none.
+_ANY_MARK = re.compile(r"perfdoc\s*[:：]\s*ignore", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]{2}\d{3}")
 _SEPARATORS = " \t,，、;；:：-—–"
 
@@ -115,6 +117,8 @@ def suppressions(source: SourceFile, known: set[str]) -> tuple[list[Suppression]
     """The working suppressions of a file, and a PD007 problem for each comment that does not work."""
     found: list[Suppression] = []
     problems: list[Problem] = []
+    if not _ANY_MARK.search(source.text):  # no comment can be one (most files): not scanned
+        return found, problems
 
     def bad(line: int, col: int, message: str) -> None:
         problems.append(Problem(Path(source.path), line, col, BAD_SUPPRESSION, message, Severity.WARNING, _NAME))
