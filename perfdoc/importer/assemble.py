@@ -21,7 +21,7 @@ from ..model.target import Target
 from ..read.declaration import DeclarationRead, Unread, read_declaration
 from ..read.narrative import NarrativeRead, read_narrative
 from ..read.selfeval import SelfEvalRead, read_selfeval
-from ..read.summary import DocumentParts, Part
+from ..read.summary import DocumentParts, Header, Part
 from ..render.common import money_text
 from ..render.template import Template
 
@@ -69,6 +69,7 @@ class ProjectImport:
     evaluation_read: SelfEvalRead | None = None
     declaration_read: DeclarationRead | None = None
     amounts_printed: bool = False  # the amounts in data are the printed texts already
+    where: str = ""  # where its 申报表 starts in its document
 
     def amounts_as_printed(self) -> None:
         """Turn the amounts (Decimal 元) into the text the document prints, in its unit (once)."""
@@ -131,7 +132,7 @@ def _declaration_project(read: DeclarationRead, part: Part, file: str, year: int
     unit = read.unit if read.unit in ("元", "万元") else "元"
     project = ProjectImport(name, data, file, read.layout, unit, year, _missing(read.unread, file),
                             template=templates.get(read.layout or ""), printed=dict(read.printed),
-                            declaration_read=read)
+                            declaration_read=read, where=part.where)
     if year is None:
         project.missing.append(Missing("project.year", "", "", file, "原文中没有年度（（2026年度）一行）"))
     return project
@@ -227,61 +228,107 @@ def _attach(project: ProjectImport | None, part: Part, file: str, result: Collec
                                     f"与{project.narrative_from}中的经费说明内容不同（重复的经费说明），未导入"))
 
 
+@dataclass
+class DocumentRead:
+    """What one document (or one slice of a long one) holds, before the projects of all documents meet."""
+
+    label: str
+    header: Header | None
+    projects: list[ProjectImport] = field(default_factory=list)
+    notes: list[Missing] = field(default_factory=list)
+    loose: list[tuple[Part, str]] = field(default_factory=list)  # 经费说明 not just before their 申报表
+    selfevals: list[tuple[SelfEvalRead, Part, str]] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # the squashed names of the forms read (for the index table)
+
+
+def read_document(doc: DocumentParts, *, templates: dict[str, Template], default: Template,
+                  year: int | None = None) -> DocumentRead:
+    """Read every form of one document: 申报表 with the 经费说明 just before each, 自评表 kept for later."""
+    result = Collected()
+    out = DocumentRead(doc.label, doc.header, notes=result.notes)
+    year = doc.header.year if doc.header is not None else year
+    pending: Part | None = None  # a 经费说明 waiting for the 申报表 after it
+    for part in doc.parts:
+        if part.kind != "narrative" and not part.tables:
+            result.notes.append(Missing("", part.title, part.where, doc.label, "标题下面没有表格，未导入"))
+            continue
+        if part.kind == "narrative":
+            if pending is not None:
+                out.loose.append((pending, doc.label))
+            pending = part
+        elif part.kind == "declaration":
+            read = read_declaration(part.tables, label=doc.label, heading=part.heading)
+            project = _add(result, _declaration_project(read, part, doc.label, year, templates), part.where)
+            out.seen.append(squash(read.data.get("project", {}).get("name")))
+            if pending is not None:
+                if pending.name is None or project is None or squash(pending.name) == squash(project.name):
+                    _attach(project, pending, doc.label, result, templates, default)
+                else:
+                    out.loose.append((pending, doc.label))
+                pending = None
+        elif part.kind == "selfeval":
+            if pending is not None:
+                out.loose.append((pending, doc.label))
+                pending = None
+            out.selfevals.append((read_selfeval(part.tables, label=doc.label, heading=part.heading), part, doc.label))
+            out.seen.append(squash(out.selfevals[-1][0].name))
+    if pending is not None:
+        out.loose.append((pending, doc.label))
+    for where, text in doc.leftover:
+        result.notes.append(Missing("", text, where, doc.label, "不属于任何一张表，未导入"))
+    out.projects = result.projects
+    return out
+
+
+def _merge(result: Collected, project: ProjectImport, where: str) -> None:
+    """A project read from one document into all of them (the same 申报表 in two documents counts once)."""
+    kept = _add(result, project, where)
+    if kept is not None and kept is not project and kept.narrative_from is None and project.narrative_from:
+        kept.data["narrative"] = project.data.get("narrative", {})
+        kept.narrative_from = project.narrative_from
+        kept.missing += [m for m in project.missing if m.key.startswith("narrative")]
+
+
+def finish(reads: list[DocumentRead], *, templates: dict[str, Template], default: Template,
+           method: ScoringMethod = TEN) -> Collected:
+    """The projects of all documents: duplicates once, loose 经费说明 paired by name, 自评表 merged,
+    the 汇总表's index compared with the forms found."""
+    result = Collected()
+    seen: dict[str, list[str]] = {}
+    for read in reads:
+        for project in read.projects:
+            _merge(result, project, project.where)
+        result.notes += read.notes
+        seen.setdefault(read.label, []).extend(read.seen)
+    for read in reads:
+        if read.header is not None:
+            for name in read.header.names:
+                if squash(name) not in seen.get(read.label, ()):
+                    result.notes.append(Missing("", name, read.header.where, read.label,
+                                                "列在汇总表的项目目录中，但文中没有找到它的表，未导入"))
+    for read in reads:
+        for part, file in read.loose:
+            _pair_narrative(part, file, result, templates, default)
+    for read in reads:
+        for self_read, part, file in read.selfevals:
+            match = result.by_name.get(squash(self_read.name))
+            if match is None:
+                result.notes.append(Missing("", self_read.name, part.where, file,
+                                            "自评表没有对应的申报表（所给文件中没有同名项目），未导入"))
+            elif match.evaluation_read is None:
+                _merge_selfeval(match, self_read, file, method, templates)
+            elif (match.evaluation_read.evaluation, match.evaluation_read.indicators) != (
+                    self_read.evaluation, self_read.indicators):
+                result.notes.append(Missing("", self_read.name, part.where, file,
+                                            f"与{match.evaluation_from}中的自评表内容不同（重复的自评表），未导入"))
+    return result
+
+
 def collect_projects(docs: list[DocumentParts], *, templates: dict[str, Template], default: Template,
                      method: ScoringMethod = TEN) -> Collected:
     """Projects from every 申报表, with their 经费说明 and 自评表; notes for what found no project."""
-    result = Collected()
-    loose_narratives: list[tuple[Part, str]] = []
-    selfevals: list[tuple[SelfEvalRead, Part, str]] = []
-    for doc in docs:
-        year = doc.header.year if doc.header is not None else None
-        pending: Part | None = None  # a 经费说明 waiting for the 申报表 after it
-        seen: list[str] = []  # the names of the forms read, for the index table
-        for part in doc.parts:
-            if part.kind != "narrative" and not part.tables:
-                result.notes.append(Missing("", part.title, part.where, doc.label, "标题下面没有表格，未导入"))
-                continue
-            if part.kind == "narrative":
-                if pending is not None:
-                    loose_narratives.append((pending, doc.label))
-                pending = part
-            elif part.kind == "declaration":
-                read = read_declaration(part.tables, label=doc.label, heading=part.heading)
-                project = _add(result, _declaration_project(read, part, doc.label, year, templates), part.where)
-                seen.append(squash(read.data.get("project", {}).get("name")))
-                if pending is not None:
-                    if pending.name is None or project is None or squash(pending.name) == squash(project.name):
-                        _attach(project, pending, doc.label, result, templates, default)
-                    else:
-                        loose_narratives.append((pending, doc.label))
-                    pending = None
-            elif part.kind == "selfeval":
-                if pending is not None:
-                    loose_narratives.append((pending, doc.label))
-                    pending = None
-                selfevals.append((read_selfeval(part.tables, label=doc.label, heading=part.heading), part, doc.label))
-                seen.append(squash(selfevals[-1][0].name))
-        if pending is not None:
-            loose_narratives.append((pending, doc.label))
-        if doc.header is not None:
-            for name in doc.header.names:
-                if squash(name) not in seen:
-                    result.notes.append(Missing("", name, doc.header.where, doc.label,
-                                                "列在汇总表的项目目录中，但文中没有找到它的表，未导入"))
-        for where, text in doc.leftover:
-            result.notes.append(Missing("", text, where, doc.label, "不属于任何一张表，未导入"))
-    for part, file in loose_narratives:
-        _pair_narrative(part, file, result, templates, default)
-    for read, part, file in selfevals:
-        match = next((p for p in result.projects if squash(p.name) == squash(read.name)), None)
-        if match is None:
-            result.notes.append(Missing("", read.name, part.where, file, "自评表没有对应的申报表（所给文件中没有同名项目），未导入"))
-        elif match.evaluation_read is None:
-            _merge_selfeval(match, read, file, method, templates)
-        elif (match.evaluation_read.evaluation, match.evaluation_read.indicators) != (read.evaluation, read.indicators):
-            result.notes.append(Missing("", read.name, part.where, file,
-                                        f"与{match.evaluation_from}中的自评表内容不同（重复的自评表），未导入"))
-    return result
+    reads = [read_document(doc, templates=templates, default=default) for doc in docs]
+    return finish(reads, templates=templates, default=default, method=method)
 
 
 def _template_for(project: ProjectImport, part: Part, templates: dict[str, Template], default: Template) -> Template:
