@@ -8,8 +8,10 @@ content).
 
 from __future__ import annotations
 
-from .convert import ConvertError, convert_to_pdf
-from .manifest import Outputs
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the converter is imported only when something is converted
+    from .manifest import Outputs
 
 __all__ = ["pdf_name", "convert_department", "keep_current_pdfs", "check_converter"]
 
@@ -34,6 +36,8 @@ def convert_department(outputs: Outputs, *, workers: int | None, errors: list[st
         keys[target] = key
     if not jobs:
         return
+    from .convert import convert_to_pdf
+
     result = convert_to_pdf(jobs, outputs.folder, workers=workers)
     for pdf in result.converted:
         outputs.converted(pdf.name, keys[pdf.name])
@@ -49,7 +53,7 @@ def keep_current_pdfs(outputs: Outputs) -> None:
 
 def check_converter() -> str | None:
     """None when LibreOffice can be started, else the message for the user."""
-    from .convert import find_soffice
+    from .convert import ConvertError, find_soffice
 
     try:
         find_soffice()

@@ -28,6 +28,15 @@ held: dict[str, tuple] = {}
 _templates: dict[str, object] = {}
 #: Threads writing documents while the next one renders (an fsync waits for the disk, not the CPU).
 WRITERS = 4
+_writers: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def writers() -> ThreadPoolExecutor:
+    """This process's writing threads (started once; a forked worker starts its own)."""
+    global _writers
+    if _writers is None or _writers[0] != os.getpid():
+        _writers = (os.getpid(), ThreadPoolExecutor(WRITERS, thread_name_prefix="perfdoc-write"))
+    return _writers[1]
 
 
 @dataclass
@@ -121,29 +130,28 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     result = ChunkResult(chunk.dept, chunk.items[0][0])
     dep, template, projects = _department(chunk)
     common = _hash(code_fingerprint(), template.fingerprint, dep.source.text if dep and dep.source else "")
-    pending = []  # (index, name, key, sha256, future)
-    with ThreadPoolExecutor(WRITERS) as writers:
-        for index, path, number, stem, kinds, summary in chunk.items:
-            project = projects.get(os.fsdecode(path))
-            if project is None:  # changed since it was planned and cannot be loaded now
-                result.errors.append((index, f"{path}：生成过程中文件被修改，已无法读取；请重新生成"))
-                continue
-            result.names.append(project.model.name)
-            key = _hash(common, project.source.text, str(number), stem)
-            forms: list[str] = []
-            try:
-                for name, data in project_documents(dep, template, project, number, kinds, stem, summary, forms):
-                    digest = hashlib.sha256(data).hexdigest()
-                    pending.append((index, name, key, digest, writers.submit(atomic_write_bytes, chunk.out_dir / name, data)))
-            except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
-                result.errors.append((index, str(exc)))
-            if summary is not None:
-                result.parts.append((index, forms))
-            if any(f.done() and f.exception() is not None for *_, f in pending):
-                break  # the disk refused a file: this chunk stops (the others see the same disk)
+    pending = []  # (index, name, key, sha256, the write): written while the next documents render
+    for index, path, number, stem, kinds, summary in chunk.items:
+        project = projects.get(os.fsdecode(path))
+        if project is None:  # changed since it was planned and cannot be loaded now
+            result.errors.append((index, f"{path}：生成过程中文件被修改，已无法读取；请重新生成"))
+            continue
+        result.names.append(project.model.name)
+        key = _hash(common, project.source.text, str(number), stem)
+        forms: list[str] = []
+        try:
+            for name, data in project_documents(dep, template, project, number, kinds, stem, summary, forms):
+                write = writers().submit(atomic_write_bytes, chunk.out_dir / name, data)
+                pending.append((index, name, key, hashlib.sha256(data).hexdigest(), write))
+        except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
+            result.errors.append((index, str(exc)))
+        if summary is not None:
+            result.parts.append((index, forms))
+        if any(write.done() and write.exception() is not None for *_, write in pending):
+            break  # the disk refused a file: this chunk stops (the others see the same disk)
     done: dict[int, list] = {}
-    for index, name, key, digest, future in pending:
-        exc = future.exception()
+    for index, name, key, digest, write in pending:
+        exc = write.exception()  # waits for the write
         if exc is None:
             done.setdefault(index, []).append((name, key, digest))
         elif result.write_error is None:

@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from ..build_pdf import check_converter, convert_department, keep_current_pdfs, pdf_name
+from ..build_pdf import keep_current_pdfs, pdf_name
 from ..fsutil import atomic_write_bytes, clean_leftovers
 from ..load import load_paths
 from ..manifest import Outputs
@@ -85,6 +85,8 @@ def _build(found, fresh, refs, out, result, pool, workers, *, force, progress, p
     if result.input_fatal:
         return result
     if pdf:
+        from ..build_pdf import check_converter
+
         missing = check_converter()
         if missing:
             result.errors.append(missing)
@@ -246,6 +248,8 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
         result.errors += messages
         before = len(result.errors)
         if pdf:
+            from ..build_pdf import convert_department
+
             convert_department(outputs, workers=jobs, errors=result.errors)
         else:
             keep_current_pdfs(outputs)

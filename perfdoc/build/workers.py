@@ -8,15 +8,10 @@ Workers ignore Ctrl-C (the parent stops the build) and die with the parent: a bu
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-
-from .plan import plan_department
-from .render import run_chunk
 
 __all__ = ["worker_pool", "default_jobs", "plan_task", "chunk_task"]
 
@@ -29,7 +24,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
+def worker_pool(jobs: int):
+    """A ProcessPoolExecutor of ``jobs`` workers."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
@@ -63,9 +62,13 @@ def _watch_parent(parent: int) -> None:
 
 def plan_task(args):
     """Plan a department in a worker: the 汇总表 rendered, the loaded projects dropped."""
+    from .plan import plan_department
+
     ref, out, force, pdf = args
     return plan_department(ref, out, force=force, pdf=pdf, summaries=True, hold=False)
 
 
 def chunk_task(chunk):
+    from .render import run_chunk
+
     return run_chunk(chunk)
