@@ -24,6 +24,8 @@ from .reader import split_lines
 __all__ = ["Positions", "scan", "scan_keys", "positions_of", "may_nest_deeper", "Deepest", "MAX_RECORDED"]
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+#: A line's one bare key, the equals sign and the blanks after it (what _parse_key finds for such a line).
+_SIMPLE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
 #: Levels of a dotted key or header recorded; perfdoc's deepest key has 4 (evaluation.funding.total.initial).
 MAX_RECORDED = 12
 
@@ -235,29 +237,36 @@ def _scan_lines(lines: list[str], deepest: Deepest) -> dict[tuple, tuple[int, in
                 for i in range(1, len(parts)):  # tables made implicitly by this header
                     keys.setdefault(resolve(parts[:i]), (lineno, indent + 1, indent + 1))
             continue
-        parsed = _parse_key(line, indent)
-        if not parsed:
-            continue
-        parts, pos = parsed
-        if pos >= len(line) or line[pos] != "=":
-            continue
-        deepest.see(parts, lineno, indent + 1)
-        parts = parts[:MAX_RECORDED]
-        value_pos = pos + 1
-        while value_pos < len(line) and line[value_pos] in " \t":
-            value_pos += 1
-        path = current + tuple(parts)
-        keys[path] = (lineno, indent + 1, value_pos + 1)
-        # intermediate tables of a dotted key
-        for i in range(1, len(parts)):
-            keys.setdefault(current + tuple(parts[:i]), (lineno, indent + 1, indent + 1))
-        rest = line[value_pos:]
-        if rest.startswith("["):
+        simple = _SIMPLE_KEY.match(line, indent)
+        if simple is not None:  # ``key = value``, the most common line: one bare key
+            if deepest.parts < 1:
+                deepest.see([simple.group(1)], lineno, indent + 1)
+            value_pos = simple.end()
+            path = current + (simple.group(1),)
+            keys[path] = (lineno, indent + 1, value_pos + 1)
+        else:
+            parsed = _parse_key(line, indent)
+            if not parsed:
+                continue
+            parts, pos = parsed
+            if pos >= len(line) or line[pos] != "=":
+                continue
+            deepest.see(parts, lineno, indent + 1)
+            parts = parts[:MAX_RECORDED]
+            value_pos = pos + 1
+            while value_pos < len(line) and line[value_pos] in " \t":
+                value_pos += 1
+            path = current + tuple(parts)
+            keys[path] = (lineno, indent + 1, value_pos + 1)
+            # intermediate tables of a dotted key
+            for i in range(1, len(parts)):
+                keys.setdefault(current + tuple(parts[:i]), (lineno, indent + 1, indent + 1))
+        if line.startswith("[", value_pos):
             scanner = _ArrayScan(path, keys)
             if not scanner.feed(line, value_pos, lineno):
                 array = scanner
             continue
-        if rest.startswith("{"):
+        if line.startswith("{", value_pos):
             _scan_inline_table(line, value_pos + 1, path, lineno, keys, deepest)
         depth, in_ml = _skip_value(line, value_pos, 0, None)
     return keys
