@@ -375,3 +375,48 @@ def test_required_value_the_form_lacks_is_listed(tmp_path):
     text = (dep / "社区活动.toml").read_text("utf-8")
     assert "\n# implementer：导入时未找到：原表中没有这一项，请填写\nstart = 2026-01-01\n" in text
     assert "project.implementer：未找到：原表中没有这一项，请填写（空实施单位.docx）" in done.stdout
+
+
+# -- a long document read by several processes ------------------------------------------------
+
+def test_long_document_read_in_parallel_gives_the_same_files(tmp_path, monkeypatch):
+    """Slices read by worker processes: the same files, the same places (第 N 个表格, 第 N 段) in the comments."""
+    import importlib.util
+    import re
+
+    from perfdoc.importer import import_documents, parallel
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    source = generate.generate(tmp_path / "src" / "big", 40)
+    assert run_cli("build", str(source), "-o", str(tmp_path / "built")).returncode == 0
+    summary = next((tmp_path / "built" / "big").glob("*汇总表.docx"))
+    with zipfile.ZipFile(summary) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    last = xml.rindex("2026-12-31")  # the plan end of the last project: unreadable
+    xml = xml[:last] + "2026-13-31" + xml[last + len("2026-12-31"):]
+    end = xml.rindex("<w:sectPr")
+    xml = xml[:end] + "<w:p><w:r><w:t>文末的一段说明</w:t></w:r></w:p>" + xml[end:]
+    parts["word/document.xml"] = xml.encode("utf-8")
+    changed = tmp_path / "汇总表.docx"
+    with zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+    one = import_documents([changed], tmp_path / "one", jobs=1)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 100)
+    calls = []
+    real = parallel._cuts
+    monkeypatch.setattr(parallel, "_cuts", lambda *a: calls.append(real(*a)) or calls[-1])
+    two = import_documents([changed], tmp_path / "two", jobs=2)
+    assert len(calls) == 1 and len(calls[0]) == 2  # read in two slices
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    assert [(w.file, [(line, m.key, m.where) for line, m in w.missing]) for w in one.written] == \
+        [(w.file, [(line, m.key, m.where) for line, m in w.missing]) for w in two.written]
+    department = (tmp_path / "two" / "department.toml").read_text("utf-8")
+    tail = re.search(r"# 导入时不属于任何一张表，未导入：“文末的一段说明”（汇总表.docx 第 (\d+) 段）", department)
+    assert tail and int(tail[1]) > 300
+    last_project = (tmp_path / "two" / "项目0039.toml").read_text("utf-8")
+    assert "# end：导入时无法识别：“2026-13-31”（原文第 80 个表格第 3 行）" in last_project  # 1: the index; project N: 2N, 2N+1

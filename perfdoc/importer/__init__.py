@@ -22,7 +22,8 @@ from ..read.summary import known_templates, split_document
 from ..render.template import Template, TemplateError, department_template, find_template
 from ..scaffold import DEPARTMENT_SCHEMA_FILE, SCHEMA_FILE
 from ..model.schema import schema_json
-from .assemble import Missing, ProjectImport, collect_projects, squash
+from .assemble import DocumentRead, Missing, ProjectImport, finish, read_document, squash
+from .parallel import read_in_parallel
 from .department import department_data, layout_notes, move_authority, name_files
 from .output import OutputError, check_new_folder, write_into_folder, write_new_folder
 from .sources import SourceError, open_source
@@ -202,8 +203,24 @@ def _into_department(folder: Path):
     return loaded.departments[0]
 
 
-def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> ImportResult:
-    """Read ``files`` and write the department folder ``folder`` (or add to it with ``into``)."""
+def _read_source(source, templates: dict[str, Template], default: Template, jobs: int) -> list[DocumentRead]:
+    """One document read: a long one by several processes (``jobs``), else here."""
+    reads = read_in_parallel(source.body, source.label, templates=templates, default=default, jobs=jobs)
+    if reads is None:
+        doc = split_document(source.blocks, label=source.label, templates=list(templates.values()))
+        reads = [read_document(doc, templates=templates, default=default)] if doc.parts else []
+    if not any(r.projects or r.loose or r.selfevals or r.notes for r in reads):
+        raise ImportFailure(f"{source.label}：其中没有申报表、项目经费情况说明或自评表，不是可以导入的文档")
+    return reads
+
+
+def import_documents(files: list[Path], folder: Path, *, into: bool = False, jobs: int | None = None) -> ImportResult:
+    """Read ``files`` and write the department folder ``folder`` (or add to it with ``into``); a long document
+    is read by ``jobs`` processes (default: one per core)."""
+    if jobs is None:
+        from ..build.workers import default_jobs
+
+        jobs = default_jobs()
     folder = Path(folder)
     dep = None
     if into:
@@ -218,22 +235,20 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> 
     except TemplateError as exc:
         raise ImportFailure(f"单位文件夹的版式无法使用：{exc}") from None
     templates, default = _templates(into_template)
-    docs = []
+    reads = []
     for path in files:
         try:
             source = open_source(path)
         except SourceError as exc:
             raise ImportFailure(exc.message) from None
-        doc = split_document(source.blocks, label=source.label, templates=list(templates.values()))
-        if not doc.parts:
-            raise ImportFailure(f"{source.label}：其中没有申报表、项目经费情况说明或自评表，不是可以导入的文档")
-        docs.append(doc)
+        reads += _read_source(source, templates, default, jobs)
     method = TEN
     if dep is not None:
         from ..check.profiles import profile_of
 
         method = profile_of(dep).method
-    collected = collect_projects(docs, templates=templates, default=default, method=method)
+    collected = finish(reads, templates=templates, default=default, method=method)
+
     if not collected.projects:
         reasons = "；".join(f"{n.file} {n.where}：{n.reason}" for n in collected.notes[:3])
         raise ImportFailure("所给文件中没有申报表，无法生成项目文件（自评表、经费说明须与其申报表一同导入）"
@@ -263,7 +278,7 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False) -> 
     texts: dict[str, str] = {}
     allowed: set[str] = set()
     if dep is None:
-        data, missing, trailing = department_data(docs, projects)
+        data, missing, trailing = department_data(reads, projects)
         comments = [Comment(key_path(m.key), _comment(m, m.file)) for m in missing]
         comments += [Comment(("attachments",), _comment(n, "")) for n in collected.notes]
         text = department_text(data, comments=comments, trailing=trailing,

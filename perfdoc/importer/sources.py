@@ -39,8 +39,13 @@ class SourceError(Exception):
 class Source:
     path: Path
     label: str  # the file as the user named it
-    blocks: list[Paragraph | Table]
+    body: object  # the w:body element
     converted: bool = False  # read from a .doc through LibreOffice
+
+    @property
+    def blocks(self) -> list[Paragraph | Table]:
+        """The body's paragraphs and tables in document order (perfdoc.read.grid)."""
+        return blocks(self.body)
 
 
 def is_word97(data: bytes) -> bool:
@@ -95,4 +100,4 @@ def open_source(path: Path) -> Source:
         body = package.body()
     except PackageError as exc:
         raise SourceError(str(exc)) from None
-    return Source(path, label, blocks(body), converted)
+    return Source(path, label, body, converted)

@@ -30,7 +30,7 @@ from .narrative import Para, _literal, heading_index, title_pattern
 from .selfeval import is_selfeval, is_selfeval_indicators
 
 __all__ = ["Part", "Header", "DocumentParts", "split_document", "known_templates", "paragraph_where",
-           "table_where"]
+           "table_where", "part_starter"]
 
 _DEPARTMENT, _YEAR, _UNITS, _COUNT, _TOTAL = ("\ue010单位\ue011", "\ue012年\ue013", "\ue014数\ue015",
                                               "\ue016个\ue017", "\ue018额\ue019")
@@ -239,24 +239,24 @@ def split_document(blocks: list[Paragraph | Table], *, label: str, templates: li
         return part
 
     last: Part | None = None  # the last form (申报表 or 自评表), for a table that continues it
+    kinds: dict[int, str | None] = {}  # id(table) → what it is (_kind), worked out once
     for block in blocks:
         if isinstance(block, Table):
             where = table_where(block)
             if not started and result.header is not None and not result.header.names:
                 result.header.names = _index_names(block)
                 continue
-            opens = _opens(block)
+            kind = kinds[id(block)] = _kind(block)
+            opens = kind in ("declaration", "selfeval")
             if (current is not None and current.kind != "narrative" and not current.closed
-                    and not (opens and any(_opens(t) for t in current.tables))):
+                    and not (opens and any(kinds.get(id(t)) in ("declaration", "selfeval") for t in current.tables))):
                 current.tables.append(block)
             elif last is not None and current is None and (
-                    (last.kind == "declaration" and is_indicator_table(block))
-                    or (last.kind == "selfeval" and is_selfeval_indicators(block))):
+                    (last.kind == "declaration" and kind == "indicators")
+                    or (last.kind == "selfeval" and kind == "selfeval_indicators")):
                 last.tables.append(block)  # the indicators of the form before, after a line of text
-            elif is_declaration(block) and not is_indicator_table(block):
-                current = start(Part("declaration", where=where, tables=[block]))
-            elif is_selfeval(block) and not is_selfeval_indicators(block):
-                current = start(Part("selfeval", where=where, tables=[block]))
+            elif opens:
+                current = start(Part(kind, where=where, tables=[block]))
             else:
                 leftover(where, "\n".join(" | ".join(c.text for c in row if not c.continued) for row in block.rows))
             continue
@@ -310,7 +310,28 @@ def split_document(blocks: list[Paragraph | Table], *, label: str, templates: li
     return result
 
 
-def _opens(table: Table) -> bool:
-    """A table that starts a form (not the indicator table of the form before)."""
-    return ((is_declaration(table) and not is_indicator_table(table))
-            or (is_selfeval(table) and not is_selfeval_indicators(table)))
+def _kind(table: Table) -> str | None:
+    """``declaration`` or ``selfeval`` for a table that starts a form; ``indicators`` or
+    ``selfeval_indicators`` for the indicator table of the form before; else None."""
+    if is_indicator_table(table):
+        return "indicators"
+    if is_declaration(table):
+        return "declaration"
+    if is_selfeval_indicators(table):
+        return "selfeval_indicators"
+    if is_selfeval(table):
+        return "selfeval"
+    return None
+
+
+def part_starter(templates: list[Template]):
+    """A test of a paragraph's text: does a form begin with it (a 经费说明's title or first heading, a
+    申报表's or 自评表's title)?"""
+    patterns = _Patterns(templates)
+
+    def starts(text: str) -> bool:
+        text = text.strip()
+        return bool(text) and (patterns.narrative_title(text) is not None or heading_index(text) == 0
+                               or patterns.declaration_title(text) is not None
+                               or bool(patterns.selfeval_title.match(text)))
+    return starts
