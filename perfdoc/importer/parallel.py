@@ -110,9 +110,11 @@ def read_in_parallel(body, label: str, *, templates: dict[str, Template], defaul
     """The document read slice by slice in ``jobs`` processes; None when one process is as good (a short
     document, one core, no place to cut) or the workers cannot be started."""
     global _job
+    import multiprocessing
+
     children = list(body)
-    if jobs < 2 or len(children) < PARALLEL_FROM:
-        return None
+    if jobs < 2 or len(children) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return None  # a spawned worker would not have the document
     bounds = _cuts(children, min(jobs, MAX_JOBS), part_starter(list(templates.values())))
     if len(bounds) < 2:
         return None
