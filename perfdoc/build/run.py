@@ -166,19 +166,26 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
     done = total - todo
     results: list[list[ChunkResult]] = [[] for _ in building]
     left = [sum(1 for c in chunks if c.dept == number) for number in range(len(building))]
-    finished: list[tuple | None] = [None] * len(building)
+    created = []
+    reports: list[list[str] | None] = [None] * len(building)  # each department's errors, once finished
 
     for number, plan in enumerate(building):
         if plan.held is not None:
             dep, template, _ = plan.held
             render.held[os.fsdecode(plan.ref.folder)] = (dep, template, {os.fsdecode(p.path): p for p in dep.projects})
-        created = not os.path.lexists(plan.out_dir)
+        created.append(not os.path.lexists(plan.out_dir))
         clean_leftovers(plan.out_dir)
         for name in (n for p in plan.built for n in p.kept):
             outputs[number].keep(name)
         for name in plan.summary_kept:
             outputs[number].keep(name)
-        finished[number] = (created,)
+
+    def finish_ready() -> None:
+        """Finish each department whose chunks are all back, while the workers go on with the others."""
+        for number, plan in enumerate(building):
+            if left[number] == 0 and reports[number] is None:
+                reports[number] = _finish(plan, outputs[number], results[number], created[number], pdf=pdf, jobs=jobs)
+                results[number] = []  # its forms for the 汇总表: memory stays flat over a district
 
     def collect(chunk_result: ChunkResult) -> None:
         nonlocal done
@@ -196,20 +203,27 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
     try:
         if use_pool:
             pending = {pool.submit(chunk_task, chunk) for chunk in chunks}
-            _render_held(building)  # the parent renders the 汇总表 while the workers render the projects
+            _render_held(building)  # the parent renders the 自评汇总 while the workers render the projects
+            finish_ready()
             while pending:
                 complete, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in complete:
                     collect(future.result())
+                finish_ready()
         else:
             _render_held(building)
+            finish_ready()
             for chunk in chunks:
                 collect(run_chunk(chunk))
+                finish_ready()
     finally:
         if owned is not None:
             owned.shutdown(wait=True, cancel_futures=True)
-    for number, plan in enumerate(building):
-        _finish(plan, outputs[number], results[number], finished[number][0], result, pdf=pdf, jobs=jobs)
+    for number, report in enumerate(reports):  # in the departments' order, whatever order they finished in
+        result.errors += report
+        result.written += outputs[number].written
+        result.unchanged += outputs[number].unchanged
+        result.removed += outputs[number].removed
 
 
 def _render_held(building: list[Plan]) -> None:
@@ -219,9 +233,11 @@ def _render_held(building: list[Plan]) -> None:
             render_summaries(plan, dep, dep.ordered_projects(), template, scores)
 
 
-def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bool, result: BuildResult, *,
-            pdf: bool, jobs: int | None) -> None:
-    """Record what the workers wrote; write the 汇总表, convert to PDF and write the manifest."""
+def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bool, *, pdf: bool,
+            jobs: int | None) -> list[str]:
+    """Record what the workers wrote; write the 汇总表, convert to PDF and write the manifest.  The
+    errors, in Chinese."""
+    errors: list[str] = []
     failed: tuple[int, str] | None = None  # the first document the disk refused
     failures: list[tuple[int, str]] = []  # texts that failed with a project's data
     for chunk in sorted(chunks, key=lambda c: c.first):
@@ -234,7 +250,7 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
     messages = list(dict.fromkeys(message for _, message in sorted(failures)))
     try:
         if failed is not None:
-            result.errors += messages
+            errors += messages
             raise _WriteFailed(failed[1])
         if not messages:  # a 汇总表 of some of the projects would be wrong
             for name, key, kind in plan.summaries:
@@ -245,28 +261,26 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
                     outputs.wrote(name, key, hashlib.sha256(data).hexdigest())
             if plan.summary_error:
                 messages.append(plan.summary_error)
-        result.errors += messages
-        before = len(result.errors)
+        errors += messages
         if pdf:
             from ..build_pdf import convert_department
 
-            convert_department(outputs, workers=jobs, errors=result.errors)
+            convert_department(outputs, workers=jobs, errors=errors)
         else:
             keep_current_pdfs(outputs)
-        if not messages and len(result.errors) == before:  # a clean build: the next one may skip it all
+        if not errors:  # a clean build: the next one may skip it all
             outputs.record = plan.record
         outputs.close(partial=plan.ref.partial)
     except OutputRefused as exc:
-        result.errors.append(exc.message)
+        errors.append(exc.message)
         outputs.abandon()
     except (_WriteFailed, OSError) as exc:
-        result.errors.append(str(exc) if isinstance(exc, _WriteFailed) else write_error(exc, outputs.folder))
+        errors.append(str(exc) if isinstance(exc, _WriteFailed) else write_error(exc, outputs.folder))
         outputs.abandon()
         if created:
             _remove_if_empty(outputs.folder)
-    result.written += outputs.written
-    result.unchanged += outputs.unchanged
-    result.removed += outputs.removed
+    plan.summary_bytes.clear()
+    return errors
 
 
 def _assembled(plan: Plan, chunks: list[ChunkResult]) -> bytes:
