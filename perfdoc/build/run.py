@@ -216,6 +216,16 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
             for chunk in chunks:
                 collect(run_chunk(chunk))
                 finish_ready()
+    except BrokenProcessPool:  # a worker was killed: what the others wrote is recorded, the rest is not made
+        for number, report in enumerate(reports):
+            if report is None:
+                for chunk in results[number]:
+                    for _, documents in chunk.done:
+                        for name, key, digest in documents:
+                            outputs[number].wrote(name, key, digest)
+                outputs[number].abandon()
+                reports[number] = []
+        result.errors.append(BROKEN)
     finally:
         if owned is not None:
             owned.shutdown(wait=True, cancel_futures=True)
