@@ -287,9 +287,14 @@ def _period(paras: list[Para], template: Template, project: dict) -> str:
     return text
 
 
+_NOTES: dict[str, list[str]] = {}
+
+
 def _goals(paras: list[Para], template: Template) -> str:
     lines = [p.text.strip() for p in paras if p.text.strip()]
-    note = split_paragraphs(_render(template, "goals_note") or "")
+    if template.fingerprint not in _NOTES:
+        _NOTES[template.fingerprint] = split_paragraphs(_render(template, "goals_note") or "")
+    note = _NOTES[template.fingerprint]
     if note and len(lines) >= len(note) and all(_same(a, b) for a, b in zip(lines[-len(note):], note)):
         lines = lines[:-len(note)]
     return "\n".join(lines)
