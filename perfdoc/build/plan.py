@@ -85,6 +85,7 @@ class Plan:
     #: them, and what render_bytes needs (title, subject, the reference document, page numbers).
     summary_head: list[str] | None = None
     summary_doc: tuple[str, str, bytes, str] | None = None
+    summary_name: str | None = None  # the file name of that 汇总表
     record: dict | None = None  # for the manifest, when the department builds cleanly
     keys: list[str] = field(default_factory=list)
     scored: bool = False
@@ -197,6 +198,7 @@ def _plan_summaries(plan: Plan, dep, projects, template, old: dict) -> None:
             plan.summaries.append((name, key, "summary"))
         else:  # the projects' forms come from the chunks, rendered once for both
             plan.summaries.append((name, key, "summary-parts"))
+            plan.summary_name = name
             plan.summary_head = summary_head_xml(dep, projects, template)
             plan.summary_doc = (name.removesuffix(".docx"), dep.name, template.reference, template.variant.page_numbers)
     if plan.scored:

@@ -27,7 +27,7 @@ __all__ = ["Chunk", "ChunkResult", "run_chunk", "held", "project_documents", "wr
 held: dict[str, tuple] = {}
 _templates: dict[str, object] = {}
 #: Threads writing documents while the next one renders (an fsync waits for the disk, not the CPU).
-WRITERS = 4
+WRITERS = 1
 _writers: tuple[int, ThreadPoolExecutor] | None = None
 
 
@@ -57,7 +57,7 @@ class ChunkResult:
     done: list[tuple[int, list[tuple[str, str, str]]]] = field(default_factory=list)  # index, (name, key, sha256)
     names: list[str] = field(default_factory=list)  # the projects' names, for the progress bar
     errors: list[tuple[int, str]] = field(default_factory=list)  # (index, message) of a text that failed
-    parts: list[tuple[int, list[str]]] = field(default_factory=list)  # (index, its forms in the 汇总表)
+    parts: list[tuple[int, str]] = field(default_factory=list)  # (index, its forms in the 汇总表, as XML)
     write_error: tuple[int, str] | None = None  # (index, message): the disk refused; the chunk stopped
 
 
@@ -146,7 +146,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
             result.errors.append((index, str(exc)))
         if summary is not None:
-            result.parts.append((index, forms))
+            result.parts.append((index, "".join(forms)))  # one string: quick to send to the parent
         if any(write.done() and write.exception() is not None for *_, write in pending):
             break  # the disk refused a file: this chunk stops (the others see the same disk)
     done: dict[int, list] = {}

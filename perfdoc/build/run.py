@@ -34,7 +34,7 @@ from .plan import Plan, plan_department, render_summaries
 from .record import Fresh
 from .render import Chunk, ChunkResult, run_chunk, write_error
 from .result import BuildResult, department_out_dir
-from .workers import chunk_task, default_jobs, plan_task, worker_pool
+from .workers import chunk_task, default_jobs, plan_task, release, summary_task, worker_pool
 
 __all__ = ["build_all"]
 
@@ -60,7 +60,7 @@ def build_all(found: list, fresh: dict[int, Fresh], out: Path, *, force: bool, p
         return result
     finally:
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            release(pool)
         render.held.clear()
 
 
@@ -160,7 +160,7 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
           progress, pdf: bool, jobs: int | None) -> None:
     todo = sum(1 for plan in building for p in plan.built if p.todo or plan.summary_head is not None)
     use_pool = workers > 1 and todo >= SMALL
-    size = max(1, min(16, math.ceil(todo / (workers * 4)))) if use_pool else 8
+    size = max(1, min(8, math.ceil(todo / (workers * 4)))) if use_pool else 8
     chunks = [c for number, plan in enumerate(building) for c in _chunks(number, plan, size)]
     total = sum(len(plan.built) for plan in building)
     done = total - todo
@@ -202,13 +202,24 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
         owned = None
     try:
         if use_pool:
-            pending = {pool.submit(chunk_task, chunk) for chunk in chunks}
+            pending = {pool.submit(chunk_task, chunk): None for chunk in chunks}
             _render_held(building)  # the parent renders the 自评汇总 while the workers render the projects
             finish_ready()
             while pending:
-                complete, pending = wait(pending, return_when=FIRST_COMPLETED)
+                complete, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in complete:
-                    collect(future.result())
+                    number = pending.pop(future)
+                    if number is None:
+                        collect(future.result())
+                    else:  # a 汇总表 a worker put together from the chunks' forms
+                        plan = building[number]
+                        plan.summary_bytes[plan.summary_name] = future.result()
+                        left[number] -= 1
+                for number, plan in enumerate(building):  # a department's forms all back: its 汇总表 next
+                    if left[number] == 0 and plan.summary_name and plan.summary_name not in plan.summary_bytes \
+                            and not any(c.errors or c.write_error for c in results[number]):
+                        left[number] += 1
+                        pending[pool.submit(summary_task, _summary_job(plan, results[number]))] = number
                 finish_ready()
         else:
             _render_held(building)
@@ -228,7 +239,7 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
         result.errors.append(BROKEN)
     finally:
         if owned is not None:
-            owned.shutdown(wait=True, cancel_futures=True)
+            release(owned)
     for number, report in enumerate(reports):  # in the departments' order, whatever order they finished in
         result.errors += report
         result.written += outputs[number].written
@@ -293,15 +304,17 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
     return errors
 
 
+def _summary_job(plan: Plan, chunks: list[ChunkResult]) -> tuple:
+    """What summary_task needs: the 汇总表's head, every project's forms in order, and how to make the file."""
+    forms = [xml for _, xml in sorted((item for chunk in chunks for item in chunk.parts), key=lambda item: item[0])]
+    return plan.summary_head + forms, plan.summary_doc
+
+
 def _assembled(plan: Plan, chunks: list[ChunkResult]) -> bytes:
     """The 汇总表 from its head and every project's forms, as the chunks rendered them."""
-    from ..render.document import render_bytes
-
-    parts = list(plan.summary_head)
-    for _, forms in sorted((item for chunk in chunks for item in chunk.parts), key=lambda item: item[0]):
-        parts += forms
-    title, subject, reference, page_numbers = plan.summary_doc
-    return render_bytes(reference, parts, title=title, subject=subject, page_numbers=page_numbers)
+    if plan.summary_name in plan.summary_bytes:  # put together by a worker
+        return plan.summary_bytes[plan.summary_name]
+    return summary_task(_summary_job(plan, chunks))
 
 
 class _WriteFailed(Exception):

@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 
-__all__ = ["worker_pool", "default_jobs", "plan_task", "chunk_task"]
+__all__ = ["worker_pool", "release", "default_jobs", "plan_task", "chunk_task", "summary_task"]
 
 
 def default_jobs() -> int:
@@ -25,14 +25,27 @@ def default_jobs() -> int:
 
 
 def worker_pool(jobs: int):
-    """A ProcessPoolExecutor of ``jobs`` workers."""
+    """A ProcessPoolExecutor of ``jobs`` workers.  What this process holds now is frozen for the garbage
+    collector (gc.freeze, until :func:`release`): a forked worker then shares those pages instead of
+    copying each one the collector would touch."""
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    gc.freeze()
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(os.getpid(),))
+
+
+def release(pool) -> None:
+    """Shut ``pool`` down (running tasks finish, waiting ones are dropped) and unfreeze the collector."""
+    import gc
+
+    pool.shutdown(wait=True, cancel_futures=True)
+    gc.unfreeze()
 
 
 def _start_worker(parent: int) -> None:
@@ -72,3 +85,11 @@ def chunk_task(chunk):
     from .render import run_chunk
 
     return run_chunk(chunk)
+
+
+def summary_task(job) -> bytes:
+    """The 汇总表's bytes from its XML fragments (its head, then every project's forms)."""
+    from ..render.document import render_bytes
+
+    parts, (title, subject, reference, page_numbers) = job
+    return render_bytes(reference, parts, title=title, subject=subject, page_numbers=page_numbers)
