@@ -87,8 +87,9 @@ def test_light_option_values_are_typers(args):
 
 
 def test_light_option_values_of_check_and_init_are_typers():
-    for command, args in (("check", ["--ignore", "pd502", "projects"]), ("check", ["-f", "json"]),
-                          ("check", ["-f", "xml"]), ("init", ["新单位", "--year", "2027", "-n", "某单位"]),
+    for command, args in (("check", ["--ignore", "pd502", "projects"]), ("check", ["-f", "json"]), ("check", []),
+                          ("check", ["-f", "xml"]), ("check", ["-f", "JSON"]), ("score", ["-f", "text"]),
+                          ("init", ["新单位", "--year", "2027", "-n", "某单位"]),
                           ("init", ["--year", "二〇二七"])):
         assert _parse(command, args, light=True) == _parse(command, args, light=False), (command, args)
 

@@ -2,7 +2,8 @@
 TypeAdapter, which imports pydantic and builds an adapter per option, a tenth of a second
 before a command starts.  A no-change ``build`` needs no model at all, so its options are
 converted here when the conversion is plain: a text, a whole number within its bounds, a path
-(with Typer's own checks: a path that exists must be readable), a list of these.
+(with Typer's own checks: a path that exists must be readable), a choice written exactly, a list
+of these.
 
 Anything else (an invalid number, a choice, a path that cannot be read, a Typer without
 these internals) goes to Typer's own conversion, so values and error messages stay exactly
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -77,6 +79,19 @@ def light_value(annotation: Any, info, value: Any) -> Any:
         return _int(info, value)
     if isinstance(annotation, type) and issubclass(annotation, Path) and getattr(info, "path_type", None) is None:
         return _path(annotation, info, value)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return _choice(annotation, info, value)
+    return HARD
+
+
+def _choice(choices: type[Enum], info, value: Any) -> Any:
+    """A member of ``choices``: itself, or the one whose value is exactly ``value`` (else Typer says)."""
+    if isinstance(value, choices):
+        return value
+    if isinstance(value, str) and getattr(info, "case_sensitive", True):
+        for member in choices:
+            if member.value == value:
+                return member
     return HARD
 
 
