@@ -81,6 +81,7 @@ class Plan:
     summary_kept: list[str] = field(default_factory=list)
     summary_bytes: dict[str, bytes] = field(default_factory=dict)  # rendered, written after the projects
     summary_error: str | None = None
+    summary_stops: bool = False  # the 汇总表's text failed: no 自评汇总 either (as the error stops the build of both)
     #: The 汇总表 made of the projects' forms as the chunks render them ("summary-parts"): the XML before
     #: them, and what render_bytes needs (title, subject, the reference document, page numbers).
     summary_head: list[str] | None = None
@@ -197,10 +198,15 @@ def _plan_summaries(plan: Plan, dep, projects, template, old: dict) -> None:
         elif attachments:  # appended with python-docx: rendered whole
             plan.summaries.append((name, key, "summary"))
         else:  # the projects' forms come from the chunks, rendered once for both
-            plan.summaries.append((name, key, "summary-parts"))
-            plan.summary_name = name
-            plan.summary_head = summary_head_xml(dep, projects, template)
-            plan.summary_doc = (name.removesuffix(".docx"), dep.name, template.reference, template.variant.page_numbers)
+            try:
+                plan.summary_head = summary_head_xml(dep, projects, template)
+            except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
+                plan.summary_error, plan.summary_stops = str(exc), True
+            else:
+                plan.summaries.append((name, key, "summary-parts"))
+                plan.summary_name = name
+                plan.summary_doc = (name.removesuffix(".docx"), dep.name, template.reference,
+                                    template.variant.page_numbers)
     if plan.scored:
         name = selfeval_summary_file_name(dep)
         plan.names.append(name)
@@ -218,14 +224,18 @@ def render_summaries(plan: Plan, dep, projects, template, scores) -> None:
     from ..render.document import to_bytes
 
     for name, _key, kind in plan.summaries:
-        if kind == "summary":
-            try:
+        try:
+            if kind == "summary":
                 plan.summary_bytes[name] = summary_bytes(dep, projects, template)
-            except SummaryError as exc:
-                plan.summary_error = str(exc)
-        elif kind == "selfeval-summary":
-            plan.summary_bytes[name] = to_bytes(build_selfeval_summary(dep, projects, template, scores),
-                                                title=name.removesuffix(".docx"), subject=dep.name)
+            elif kind == "selfeval-summary":
+                plan.summary_bytes[name] = to_bytes(build_selfeval_summary(dep, projects, template, scores),
+                                                    title=name.removesuffix(".docx"), subject=dep.name)
+        except SummaryError as exc:  # an attachment changed since the build began
+            plan.summary_error = plan.summary_error or str(exc)
+        except TemplateError as exc:  # a text that fails only with this data: no summary after it
+            plan.summary_error = plan.summary_error or str(exc)
+            plan.summary_stops = plan.summary_stops or kind == "summary"
+            break
 
 
 def _numbers(dep) -> dict[str, int]:

@@ -273,15 +273,15 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
         if failed is not None:
             errors += messages
             raise _WriteFailed(failed[1])
-        if not messages:  # a 汇总表 of some of the projects would be wrong
+        if not messages and not plan.summary_stops:  # a 汇总表 of some of the projects would be wrong
             for name, key, kind in plan.summaries:
                 data = _assembled(plan, chunks) if kind == "summary-parts" else plan.summary_bytes.get(name)
                 if data is not None:
                     outputs.allow(name)
                     atomic_write_bytes(outputs.folder / name, data)
                     outputs.wrote(name, key, hashlib.sha256(data).hexdigest())
-            if plan.summary_error:
-                messages.append(plan.summary_error)
+        if plan.summary_error and not messages:
+            messages.append(plan.summary_error)
         errors += messages
         if pdf:
             from ..build_pdf import convert_department
