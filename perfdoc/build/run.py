@@ -40,6 +40,8 @@ __all__ = ["build_all"]
 
 #: Fewer projects to render than this are rendered in this process (starting workers costs more).
 SMALL = 6
+#: Chunks given to the pool at a time, per worker.
+WINDOW = 3
 BROKEN = "生成文档的子进程意外退出（可能是内存不足）；可用 -j 1 在一个进程中生成"
 
 
@@ -202,7 +204,19 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
         owned = None
     try:
         if use_pool:
-            pending = {pool.submit(chunk_task, chunk): None for chunk in chunks}
+            # A few chunks at a time, so that a department's 汇总表 is put together (and its forms let go)
+            # soon after its last chunk, not behind every other department's: memory stays flat.
+            waiting = iter(chunks)
+            pending = {}
+
+            def top_up() -> None:
+                while len(pending) < WINDOW * workers:
+                    chunk = next(waiting, None)
+                    if chunk is None:
+                        return
+                    pending[pool.submit(chunk_task, chunk)] = None
+
+            top_up()
             _render_held(building)  # the parent renders the 自评汇总 while the workers render the projects
             finish_ready()
             while pending:
@@ -221,6 +235,7 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
                         left[number] += 1
                         pending[pool.submit(summary_task, _summary_job(plan, results[number]))] = number
                 finish_ready()
+                top_up()
         else:
             _render_held(building)
             finish_ready()
