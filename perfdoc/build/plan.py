@@ -3,8 +3,10 @@
 Load and check the department, find its template, and list every document it gets with the
 hash of everything that document is made from (its ``key``): the documents whose key and bytes
 match the manifest are kept; the others are rendered later, by this process or a worker.  The
-汇总表 and 自评汇总 are rendered here (they need every project loaded).  A Plan is small and
-can be sent between processes; the loaded department is kept in it only when asked.
+汇总表's head (title, sentence, index) is rendered here, its projects' forms by the chunks
+that render their documents; a 汇总表 with attachments, and the 自评汇总, are rendered whole
+(they need every project loaded).  A Plan is small and can be sent between processes; the
+loaded department is kept in it only when asked.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
 """The full build: plan every department, check every place it writes, then write.
 
 1. Plan (perfdoc.build.plan): each department loaded, checked, its documents listed with their
-   keys, its 汇总表 rendered.  One department: here, and kept loaded.  Several: in the worker
-   pool, one department at a time per worker, each dropped once planned (memory stays flat in
-   the number of departments).
+   keys.  One department: here, and kept loaded (forked workers share it).  Several: in the
+   worker pool, one department at a time per worker, each dropped once planned (memory stays
+   flat in the number of departments).
 2. Stop before writing anything when an input cannot be used, LibreOffice is missing for
    ``--pdf``, a template or an attachment cannot be used, or an output path is refused.
-3. Render and write the projects' documents in chunks (perfdoc.build.render), in this process
-   (``-j 1``, or a small build) or in the pool; then, per department, the parent writes the
-   汇总表, converts to PDF and writes the manifest, once, after the workers finish.
+3. Render and write the projects' documents in chunks of a few projects (perfdoc.build.render),
+   in this process (``-j 1``, or a small build) or in the pool, a few chunks at a time; each
+   chunk also gives its projects' forms for the 汇总表, which a worker puts together once the
+   department's chunks are back.  Then the parent writes the 汇总表, converts to PDF and writes
+   the manifest, once per department, while the workers go on with the next department.
 
 The bytes written do not depend on the number of workers: each document is rendered from the
 same inputs; lists of what was written follow the departments' and projects' order.
@@ -107,7 +109,7 @@ def _build(found, fresh, refs, out, result, pool, workers, *, force, progress, p
     outputs = _guard(plans, building, out, result, pdf=pdf, overwrite=overwrite)
     if outputs is None:
         return result
-    _make(building, outputs, result, pool, workers, single, progress=progress, pdf=pdf, jobs=jobs)
+    _make(building, outputs, result, pool, workers, progress=progress, pdf=pdf, jobs=jobs)
     for plan in plans:
         if isinstance(plan, Fresh):  # unchanged since its last clean build
             clean_leftovers(plan.out_dir)
@@ -158,8 +160,9 @@ def _chunks(number: int, plan: Plan, size: int) -> list[Chunk]:
             for i in range(0, len(items), size)]
 
 
-def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, pool, workers: int, single: bool, *,
+def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, pool, workers: int, *,
           progress, pdf: bool, jobs: int | None) -> None:
+    """Render, write and finish the departments' documents; what was done goes into ``result``."""
     todo = sum(1 for plan in building for p in plan.built if p.todo or plan.summary_head is not None)
     use_pool = workers > 1 and todo >= SMALL
     size = max(1, min(8, math.ceil(todo / (workers * 4)))) if use_pool else 8
