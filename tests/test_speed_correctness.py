@@ -47,11 +47,22 @@ def test_version_imports_no_heavy_library():
     assert _imported("--version") & set(HEAVY) == set()
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["build", "--help"], ["score", "--help"],
-                                  ["init", "--help"], ["new", "--help"], ["diff", "--help"], ["import", "--help"],
-                                  ["next-year", "--help"], ["schema", "--help"], ["textconv", "--help"]])
+def _commands() -> list[str]:
+    import typer.main
+
+    from perfdoc.cli import app
+
+    return sorted(typer.main.get_command(app).commands)
+
+
+@pytest.mark.parametrize("args", [["--help"]] + [[command, "--help"] for command in _commands()])
 def test_help_imports_no_heavy_library(args):
     assert _imported(*args) & set(HEAVY) == set()
+
+
+def test_every_command_has_its_help_checked():
+    assert {"check", "build", "score", "init", "new", "diff", "import", "next-year", "schema", "textconv"} <= set(
+        _commands())
 
 
 # -- option values without pydantic ---------------------------------------------------------------
