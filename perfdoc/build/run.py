@@ -28,6 +28,7 @@ from pathlib import Path
 from ..build_pdf import keep_current_pdfs, pdf_name
 from ..fsutil import atomic_write_bytes, clean_leftovers
 from ..load import load_paths
+from ..load.folders import project_names
 from ..manifest import Outputs
 from ..outdir import OutputRefused, check_department_folder, check_out_folder
 from . import render
@@ -55,7 +56,7 @@ def build_all(found: list, fresh: dict[int, Fresh], out: Path, *, force: bool, p
     out_dirs = [department_out_dir(out, item.folder) for item in found if isinstance(item, Ref)]
     if len(set(out_dirs)) < len(out_dirs):
         workers = 1  # two departments write into one folder: one after the other, as named
-    pool = worker_pool(workers) if workers > 1 and len(refs) > 1 else None
+    pool = worker_pool(workers) if workers > 1 and len(refs) > 1 and _files(refs) >= SMALL else None
     try:
         return _build(found, fresh, refs, out, result, pool, workers, force=force, progress=progress, pdf=pdf,
                       jobs=jobs, overwrite=overwrite)
@@ -66,6 +67,17 @@ def build_all(found: list, fresh: dict[int, Fresh], out: Path, *, force: bool, p
         if pool is not None:
             release(pool)
         render.held.clear()
+
+
+def _files(refs) -> int:
+    """How many project files the departments hold (a small build is planned in this process)."""
+    count = 0
+    for _, ref in refs:
+        try:
+            count += 1 if ref.partial else len(project_names(ref.folder))
+        except OSError:
+            count += 1
+    return count
 
 
 def _build(found, fresh, refs, out, result, pool, workers, *, force, progress, pdf, jobs, overwrite):
