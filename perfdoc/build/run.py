@@ -82,8 +82,12 @@ def _files(refs) -> int:
 
 def _build(found, fresh, refs, out, result, pool, workers, *, force, progress, pdf, jobs, overwrite):
     single = len(refs) == 1 and len(found) == 1
-    if pool is not None:
-        planned = dict(zip((i for i, _ in refs), pool.map(plan_task, [(ref, out, force, pdf) for _, ref in refs])))
+    if pool is not None:  # the workers plan all departments but the last, which this process plans meanwhile
+        futures = [pool.submit(plan_task, (ref, out, force, pdf)) for _, ref in refs[:-1]]
+        last, ref = refs[-1]
+        planned = {last: plan_department(ref, out, force=force, pdf=pdf, summaries=True, hold=False)}
+        planned.update((i, future.result()) for (i, _), future in zip(refs, futures))
+        planned = {i: planned[i] for i, _ in refs}
     else:
         planned = {i: plan_department(ref, out, force=force, pdf=pdf, summaries=not single, hold=single)
                    for i, ref in refs}
