@@ -232,14 +232,14 @@ def _block_elements(el: etree._Element) -> list[etree._Element]:
     return out
 
 
-def _children(el: etree._Element, tag: str) -> list[etree._Element]:
+def children(el: etree._Element, tag: str) -> list[etree._Element]:
     """Children with ``tag``, looking through content controls and custom XML."""
     out = []
     for child in el:
         if child.tag == tag:
             out.append(child)
         elif child.tag in _CONTAINERS:
-            out.extend(_children(child, tag))
+            out.extend(children(child, tag))
     return out
 
 
@@ -335,12 +335,12 @@ def _rows(tbl: etree._Element) -> tuple[list[list[Cell]], list[etree._Element]]:
     rows: list[list[Cell]] = []
     trs: list[etree._Element] = []
     above: dict[int, Cell] = {}  # the cell starting at each grid column in the previous row
-    for tr in _children(tbl, W + "tr"):
+    for tr in children(tbl, W + "tr"):
         if _row_deleted(tr):
             continue
         col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
         row: list[Cell] = []
-        for tc in _children(tr, _TC):
+        for tc in children(tr, _TC):
             found = _cell_properties(tc)
             if _CELL_DEL in found:
                 continue

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .grid import _CONTAINERS, children as _children
 from .package import W_NS, PackageError, open_package
 
 __all__ = ["PackageError", "document_text", "body_lines", "paragraph_text", "CELL_SEPARATOR",
@@ -23,7 +24,6 @@ W = f"{{{W_NS}}}"
 CELL_SEPARATOR = " | "
 PARAGRAPH_SEPARATOR = " ¶ "
 
-_CONTAINERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 _REVISIONS = {W + "ins": "ins", W + "del": "del", W + "moveTo": "ins", W + "moveFrom": "del"}
 
 
@@ -93,17 +93,6 @@ def _table_lines(tbl: etree._Element) -> list[str]:
     for tr in _children(tbl, W + "tr"):
         lines.append(CELL_SEPARATOR.join(_cell_text(tc) for tc in _children(tr, W + "tc")))
     return lines
-
-
-def _children(el: etree._Element, tag: str) -> list[etree._Element]:
-    """Children with ``tag``, looking through content controls and custom XML."""
-    out = []
-    for child in el:
-        if child.tag == tag:
-            out.append(child)
-        elif child.tag in _CONTAINERS:
-            out.extend(_children(child, tag))
-    return out
 
 
 def _blocks(el: etree._Element) -> list[etree._Element]:
