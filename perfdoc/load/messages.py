@@ -73,6 +73,23 @@ def toml_message(msg: str) -> str:
 
 def nested_model(annotation) -> type[BaseModel] | None:
     """The table model inside a field's annotation (``list[Indicator] | None`` → Indicator), if any."""
+    try:
+        return _NESTED[annotation]
+    except (KeyError, TypeError):  # not yet seen, or not hashable
+        pass
+    found = _nested_model(annotation)
+    try:
+        _NESTED[annotation] = found
+    except TypeError:
+        pass
+    return found
+
+
+#: nested_model's answers: the loader asks for every key of every file.
+_NESTED: dict = {}
+
+
+def _nested_model(annotation) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):

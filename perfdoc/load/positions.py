@@ -26,6 +26,11 @@ __all__ = ["Positions", "scan", "scan_keys", "positions_of", "may_nest_deeper", 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 #: A line's one bare key, the equals sign and the blanks after it (what _parse_key finds for such a line).
 _SIMPLE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
+#: A whole line of one bare key and a one-line string, number or boolean, perhaps a comment after it
+#: (``"""`` or ``'''`` never match: the empty string they begin with is followed by a quote).
+_WHOLE_LINE = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+                         r"(\"[^\"\\]*+(?:\\.[^\"\\]*+)*+\"|'[^']*+'|[0-9+-][0-9_.eE+-]*+|true|false)[ \t]*+(?:#.*)?\Z",
+                         re.DOTALL)
 #: Levels of a dotted key or header recorded; perfdoc's deepest key has 4 (evaluation.funding.total.initial).
 MAX_RECORDED = 12
 
@@ -165,7 +170,14 @@ def may_nest_deeper(source: str, parts: int) -> bool:
     has n - 1 dots on its line (a key never spans lines), so only a line with ``parts`` dots may."""
     if source.count(".") < parts:
         return False
-    return any(line.count(".") >= parts for line in source.split("\n"))  # an old-Mac file: one line
+    pattern = _DOTS.get(parts)
+    if pattern is None:
+        pattern = _DOTS[parts] = re.compile(r"^(?:[^.\n]*+\.){%d}" % parts, re.MULTILINE)
+    return pattern.search(source) is not None  # an old-Mac file: one line
+
+
+#: may_nest_deeper's patterns: a line with at least n dots.
+_DOTS: dict[int, re.Pattern] = {}
 
 
 def scan_keys(source: str) -> tuple[Positions, Deepest]:
@@ -236,6 +248,12 @@ def _scan_lines(lines: list[str], deepest: Deepest) -> dict[tuple, tuple[int, in
                 keys.setdefault(current, (lineno, indent + 1, indent + 1))
                 for i in range(1, len(parts)):  # tables made implicitly by this header
                     keys.setdefault(resolve(parts[:i]), (lineno, indent + 1, indent + 1))
+            continue
+        whole = _WHOLE_LINE.match(line, indent)
+        if whole is not None:  # ``key = "text"  # comment``: nothing more on the line to scan
+            if deepest.parts < 1:
+                deepest.see([whole.group(1)], lineno, indent + 1)
+            keys[current + (whole.group(1),)] = (lineno, indent + 1, whole.start(2) + 1)
             continue
         simple = _SIMPLE_KEY.match(line, indent)
         if simple is not None:  # ``key = value``, the most common line: one bare key

@@ -28,6 +28,7 @@ MAX_TEXT = 20000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 #: Bidirectional embeddings, overrides and isolates: they make text show in another order than it is.
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_SUSPECT = re.compile(f"{_CONTROL.pattern}|{_BIDI.pattern}")
 #: Characters that show nothing although they are not white space (Hangul fillers, braille blank).
 _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
@@ -41,17 +42,22 @@ def _text(value: object) -> str:
         raise _error(f"应为文字（带引号的字符串），而不是{_describe(value)}")
     if len(value) > MAX_TEXT:
         raise _error(f"文字过长：{len(value)} 个字符，超过上限 {MAX_TEXT}")
-    bad = _CONTROL.search(value)
-    if bad:
-        raise _error(f"文字中含有控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），请删除")
-    bad = _BIDI.search(value)
-    if bad:
+    if _SUSPECT.search(value):  # one pass over the text in the common case, where there is none
+        bad = _CONTROL.search(value)
+        if bad:
+            raise _error(f"文字中含有控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），请删除")
+        bad = _BIDI.search(value)
         raise _error(f"文字中含有双向文字控制符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），"
                      f"它使文字显示的顺序与实际不同，请删除")
-    value = unicodedata.normalize("NFC", value)
-    if value and all(ch.isspace() or ch in _BLANK or unicodedata.category(ch) == "Cf" for ch in value):
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    if value and _invisible(value[0]) and all(map(_invisible, value)):
         return ""  # only zero-width or other invisible characters: as good as empty
     return value
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _BLANK or unicodedata.category(ch) == "Cf"
 
 
 _DATE = re.compile(r"^\s*([0-9]{4})\s*[-./年]\s*([0-9]{1,2})\s*[-./月]\s*([0-9]{1,2})\s*日?\s*$")

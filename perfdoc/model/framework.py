@@ -8,6 +8,7 @@ from 2025.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Framework", "framework_for", "normalise_name"]
 
@@ -21,6 +22,7 @@ _LEVEL2 = {
 }
 
 
+@lru_cache(maxsize=4096)
 def normalise_name(name: str) -> str:
     """Indicator names compare without spaces (extraction and typing add them)."""
     return "".join(name.split())
