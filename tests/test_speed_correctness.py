@@ -152,7 +152,7 @@ def district(tmp_path_factory) -> Path:
 
 
 def run_pool(jobs):
-    from perfdoc.build.workers import worker_pool
+    from perfdoc.pool import worker_pool
 
     return worker_pool(jobs)
 

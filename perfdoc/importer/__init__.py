@@ -218,7 +218,7 @@ def import_documents(files: list[Path], folder: Path, *, into: bool = False, job
     """Read ``files`` and write the department folder ``folder`` (or add to it with ``into``); a long document
     is read by ``jobs`` processes (default: one per core)."""
     if jobs is None:
-        from ..build.workers import default_jobs
+        from ..pool import default_jobs
 
         jobs = default_jobs()
     folder = Path(folder)

@@ -120,7 +120,7 @@ def read_in_parallel(body, label: str, *, templates: dict[str, Template], defaul
         return None
     head = split_document(blocks(_Slice(children[:min(200, bounds[0][1])])), label=label,
                           templates=list(templates.values())).header
-    from ..build.workers import worker_pool
+    from ..pool import worker_pool
 
     _job = ([children[a:b] for a, b in bounds], label, templates, default, head.year if head else None)
     try:

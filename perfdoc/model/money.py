@@ -42,6 +42,9 @@ class Money:
     def __setattr__(self, name, value):  # pragma: no cover - immutability guard
         raise AttributeError("Money is immutable")
 
+    def __reduce__(self):  # sent to or from a worker process
+        return (Money, (self.yuan,))
+
     # -- construction ---------------------------------------------------
     @classmethod
     def parse(cls, value: object, unit: str = "元") -> "Money":
