@@ -50,12 +50,14 @@ def _silence(problems: list[Problem], marks: dict[Path, list[Suppression]], resu
 
 
 def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = (), *,
-               errors_only: bool = False) -> CheckResult:
+               errors_only: bool = False, department_file: bool = True) -> CheckResult:
     """Every fault in every project and department.toml, in file and line order, and the silenced ones.
 
     ``ignore``: codes not run anywhere (``--ignore``), beside each department's own ``[check] ignore``.
     ``errors_only``: only the problems at the error level (after the department's ``[check] severity``):
     what ``build`` needs; the others are not even placed, so a file without errors is never scanned.
+    ``department_file``: False leaves department.toml's own faults out (its settings, its comments,
+    the rules on it): a share of a department's projects checked apart reports only those projects.
     """
     ignored = set(ignore)
     rules = [rule() for rule in sorted(RULES, key=lambda r: r.code) if rule.code not in ignored]
@@ -72,7 +74,7 @@ def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = 
         keep = keep if errors_only else None
         found: list[Problem] = []
         marks: dict[Path, list[Suppression]] = {}
-        for source in [dep.source] * (dep.model is not None) + [p.source for p in dep.projects]:
+        for source in [dep.source] * (dep.model is not None and department_file) + [p.source for p in dep.projects]:
             if source is None:
                 continue
             path = Path(source.path)
@@ -83,7 +85,7 @@ def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = 
                              and (keep is None or keep(p.code, p.severity)))
                 if source is dep.source:
                     result.problems.extend(p for p in settings.problems if keep is None or p.severity is Severity.ERROR)
-        for rule in active:
+        for rule in active if department_file else ():
             found.extend(rule.run_department(dep, keep))
         for project in dep.projects:
             ctx = Context(project, dep if dep.model is not None else None, settings.profile)

@@ -44,6 +44,8 @@ def check_cmd(
                                      help="忽略某个检查代码，如 --ignore PD502（可多次使用）"),
     color: bool = typer.Option(None, "--color/--no-color", help="彩色输出（默认在终端中开启）"),
     list_rules: bool = typer.Option(False, "--list-rules", help="列出全部检查代码后退出"),
+    jobs: int = typer.Option(None, "--jobs", "-j", metavar="个数", min=1, max=64,
+                             help="同时检查的进程数（默认：CPU 核数；1：只用一个进程）；结果与进程数无关"),
 ):
     """检查项目文件，列出审核时会被退回的问题（文件:行:列: 级别 代码 消息）。
 
@@ -55,14 +57,11 @@ def check_cmd(
     if list_rules:
         _list_rules(paths)
         raise typer.Exit(exitcodes.OK)
-    from ..check import run_checks
-    from ..load import load_paths
+    from ..check_paths import check_paths
 
-    loaded = load_paths(paths_or_default(paths, "check"))
-    result = run_checks(loaded.departments, ignore)
-    problems = sorted(loaded.problems + result.problems, key=lambda p: (str(p.file), p.line, p.col, p.code))
-    problems = [p for p in problems if p.code not in set(ignore)]
-    projects = len(loaded.projects)
+    result = check_paths(paths_or_default(paths, "check"), ignore, jobs)
+    problems = result.problems
+    projects = result.projects
     suppressed = len(result.suppressed)
     if format is Format.json:
         doc = problems_doc(problems, projects)
@@ -76,7 +75,7 @@ def check_cmd(
         if suppressed:
             line = f"{line.removesuffix('。')}；另有 {suppressed} 个问题已按注释忽略。"
         typer.echo(line)
-    if loaded.fatal or any(p.fatal for p in problems):
+    if result.fatal:
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FAULTS if problems else exitcodes.OK)
 

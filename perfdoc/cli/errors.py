@@ -85,12 +85,21 @@ def _given(exc) -> str | None:
 
 
 def _accepts(param) -> str:
-    """``，可选 text 或 json`` for a choice, ``，应是整数`` for a number, else nothing."""
+    """``，可选 text 或 json`` for a choice, ``，应是 1 到 64 之间的整数`` for a number, else nothing."""
     options = choices(param)
     if options:
         return f"，可选 {_or(options)}"
     kind = type_name(param)
-    return f"，应是{kind}" if kind in ("整数", "数值") else ""
+    if kind not in ("整数", "数值"):
+        return ""
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if low is not None and high is not None:
+        return f"，应是 {low} 到 {high} 之间的{kind}"
+    if low is not None:
+        return f"，应是不小于 {low} 的{kind}"
+    if high is not None:
+        return f"，应是不大于 {high} 的{kind}"
+    return f"，应是{kind}"
 
 
 def describe(exc) -> str:

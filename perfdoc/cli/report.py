@@ -120,9 +120,13 @@ def print_problems(problems: list[Problem], out: TextIO = sys.stdout, color: boo
     if color is None:
         color = out.isatty()
     sources = _source_lines(problems)
+    shown: dict[Path, str] = {}  # each file's printed name, found once
     for p in problems:
         sev = "31" if p.severity is Severity.ERROR else "33"
-        where = f"{display_path(p.file)}:{p.line}:{p.col}:"
+        name = shown.get(p.file)
+        if name is None:
+            name = shown[p.file] = display_path(p.file)
+        where = f"{name}:{p.line}:{p.col}:"
         level = _colour(f"{p.severity.label} {p.code}", sev + ";1", color)  # the word survives a pipe
         out.write(f"{_colour(where, '1', color)} {level} {terminal_safe(_cut_quotes(p.message))}\n")
         lines = sources.get(p.file) or []

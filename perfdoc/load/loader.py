@@ -28,7 +28,7 @@ from .messages import nested_model, unknown_key_message, validation_message
 from .reader import MAX_FILE_BYTES, decode_text, problem as _problem, read_input
 from .syntax import parse
 
-__all__ = ["LoadResult", "load_paths", "load_department", "load_project_text", "load_bytes", "load_project_files",
+__all__ = ["LoadResult", "OpenFolder", "open_paths", "open_folder", "close_folder", "load_opened", "load_paths", "load_department", "load_project_text", "load_bytes", "load_project_files",
            "DEPARTMENT_FILE", "MAX_FILE_BYTES", "decode_text"]
 
 
@@ -141,10 +141,20 @@ def _folder_message(exc: OSError) -> str:
     return f"无法列出文件夹的内容（系统错误 {exc.errno}）"
 
 
-def _load_folder(folder: Path, problems: list[Problem]) -> DepartmentFolder:
+@dataclass
+class OpenFolder:
+    """A department folder opened but its projects not yet loaded: department.toml loaded (``dep``
+    holds no project yet) and the project files to load, in order.  ``check -j`` loads the files
+    in worker processes (:func:`load_project_files`) and ends with :func:`close_folder`."""
+
+    dep: DepartmentFolder
+    files: list[Path]
+
+
+def open_folder(folder: Path, problems: list[Problem]) -> OpenFolder:
     dep_path = folder / DEPARTMENT_FILE
     source, model = _load_file(dep_path, folder, Department, problems)
-    dep = DepartmentFolder(folder, source, model)
+    files: list[Path] = []
     seen: dict[str, Path] = {}
     for path in _project_paths(folder, problems):
         key = project_key(path)
@@ -154,10 +164,26 @@ def _load_folder(folder: Path, problems: list[Problem]) -> DepartmentFolder:
                                      f"在 macOS 上是同一个文件；请只保留一个"))
             continue
         seen[key] = path
-        _add_project(dep, path, folder, problems)
-    if not dep.projects and not any(p.file.parent == folder and p.fatal for p in problems):
-        problems.append(_problem(dep_path, 1, 1, "PD006", "文件夹中没有项目文件（*.toml）"))
-    return dep
+        files.append(path)
+    return OpenFolder(DepartmentFolder(folder, source, model), files)
+
+
+def close_folder(folder: Path, loaded_any: bool, problems: list[Problem]) -> None:
+    """The problem of a department folder none of whose projects could be loaded, when nothing else says why."""
+    if not loaded_any and not any(p.file.parent == folder and p.fatal for p in problems):
+        problems.append(_problem(folder / DEPARTMENT_FILE, 1, 1, "PD006", "文件夹中没有项目文件（*.toml）"))
+
+
+def load_opened(opened: OpenFolder, problems: list[Problem]) -> DepartmentFolder:
+    """The department of an opened folder with its projects loaded, here."""
+    for path in opened.files:
+        _add_project(opened.dep, path, opened.dep.path, problems)
+    close_folder(opened.dep.path, bool(opened.dep.projects), problems)
+    return opened.dep
+
+
+def _load_folder(folder: Path, problems: list[Problem]) -> DepartmentFolder:
+    return load_opened(open_folder(folder, problems), problems)
 
 
 def _add_project(dep: DepartmentFolder, path: Path, folder: Path, problems: list[Problem]) -> None:
@@ -216,30 +242,42 @@ def load_paths(paths: list[Path]) -> LoadResult:
     searched for department folders below it; a single project file is loaded
     with the department.toml beside it, if there is one.
     """
+    return open_paths(paths, None)
+
+
+def open_paths(paths: list[Path], opened: list[OpenFolder] | None) -> LoadResult:
+    """:func:`load_paths`; with ``opened``, each whole department folder is only opened and put
+    there (its projects to be loaded elsewhere), not loaded into the result."""
     result = LoadResult()
     for path in map(Path, paths):
         try:
-            _load_path(path, result)
+            _load_path(path, result, opened)
         except OSError as exc:  # a name too long, a folder that vanished
             result.problems.append(_problem(path, 1, 1, "PD005", _path_message(exc)))
     return result
 
 
-def _load_path(path: Path, result: LoadResult) -> None:
+def _load_path(path: Path, result: LoadResult, opened: list[OpenFolder] | None) -> None:
+    def folder_of(folder: Path) -> None:
+        if opened is None:
+            result.departments.append(_load_folder(folder, result.problems))
+        else:
+            opened.append(open_folder(folder, result.problems))
+
     if not path.exists():
         result.problems.append(_problem(path, 1, 1, "PD006", "路径不存在"))
     elif path.is_dir():
         if lexists(path / DEPARTMENT_FILE):
-            result.departments.append(_load_folder(path, result.problems))
+            folder_of(path)
             return
         found = department_folders(path)
         if not found:
             result.problems.append(_problem(path / DEPARTMENT_FILE, 1, 1, "PD006",
                                             "文件夹中没有 department.toml，也没有含 department.toml 的子文件夹"))
         for folder in found:
-            result.departments.append(_load_folder(folder, result.problems))
+            folder_of(folder)
     elif path.name == DEPARTMENT_FILE:
-        result.departments.append(_load_folder(path.parent, result.problems))
+        folder_of(path.parent)
     elif path.suffix.lower() != ".toml":
         result.problems.append(_problem(path, 1, 1, "PD005", "不是 TOML 文件（项目文件的扩展名应为 .toml）"))
     else:
