@@ -114,19 +114,35 @@ def rule_by_code(code: str) -> type[Rule]:
 
 
 def iter_texts(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    """Every text value in a model, with its key path (targets as written)."""
+    """Every text value in a model, with its key path (targets as written), depth first in field order."""
+    found: list[tuple[tuple, str]] = []
+    _collect_texts(model, path, found)
+    return iter(found)
+
+
+#: Field values that hold no text (skipped at once: a project has hundreds of them).
+_NO_TEXT = (type(None), int, bool, float)
+
+
+def _collect_texts(model: BaseModel, path: tuple, found: list) -> None:
+    values = model.__dict__
     for name in type(model).model_fields:
-        value = getattr(model, name)
-        here = path + (name,)
-        if isinstance(value, str):
-            yield here, value
+        value = values[name] if name in values else getattr(model, name)
+        kind = type(value)
+        if kind is str:
+            found.append((path + (name,), value))
+        elif kind in _NO_TEXT:
+            continue
         elif isinstance(value, BaseModel):
-            yield from iter_texts(value, here)
+            _collect_texts(value, path + (name,), found)
+        elif isinstance(value, str):
+            found.append((path + (name,), value))
         elif isinstance(value, list):
+            here = path + (name,)
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from iter_texts(item, here + (i,))
+                    _collect_texts(item, here + (i,), found)
                 elif isinstance(item, str):
-                    yield here + (i,), item
+                    found.append((here + (i,), item))
         elif hasattr(value, "kind") and hasattr(value, "text"):  # a Target
-            yield here, value.text
+            found.append((path + (name,), value.text))

@@ -7,7 +7,9 @@ first use).
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 from .. import __version__
 
@@ -40,4 +42,30 @@ def main() -> None:
         sys.exit(0)
     from .root import app
 
-    app(prog_name="perfdoc")  # also under ``python -m perfdoc``: the name a user types
+    try:
+        app(prog_name="perfdoc")  # also under ``python -m perfdoc``: the name a user types
+    except SystemExit as exc:
+        _exit(exc)
+    _exit(SystemExit(0))
+
+
+def _exit(exc: SystemExit) -> NoReturn:
+    """End the process with ``exc``'s exit code at once: the output flushed and the exit handlers
+    run, as at a normal exit, but the objects of a big check or build not freed one by one (the
+    system takes the memory back).  Only when nothing else is running and ``exc`` carries a
+    code: else (a thread still writing, a message to print, output that cannot be flushed) the
+    normal exit."""
+    import threading
+
+    if not isinstance(exc.code, (int, type(None))) or threading.active_count() > 1:
+        raise exc
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        raise exc from None
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(exc.code or 0)

@@ -9,6 +9,8 @@ from ..base import Context, Finding, Rule, iter_texts
 
 #: 〇 (U+3007) is the numeral zero of 二〇〇八年, not a placeholder; ○ (U+25CB) is.
 _PLACEHOLDER = re.compile(r"[XＸ]{2,}|某某|待填|[○◯]{2,}|(?<![0-9０-９])[*＊]+(?![0-9０-９])")
+#: A character every placeholder above begins with: most texts have none and are passed at once.
+_MAYBE_PLACEHOLDER = re.compile(r"[XＸ某待○◯*＊]")
 
 #: A field filled with the name of its column (new's and init's scaffolds write 实施单位名称, 单位名称…).
 _LABELS = frozenset(
@@ -23,7 +25,7 @@ def _placeholder(text: str) -> str | None:
     label = text.strip(_LABEL_WRAPPING)
     if label in _LABELS:
         return f"留有占位符“{text.strip()}”：这是栏目的名称，请填写实际内容"
-    m = _PLACEHOLDER.search(text)
+    m = _PLACEHOLDER.search(text) if _MAYBE_PLACEHOLDER.search(text) else None
     if m:
         return f"留有占位符“{m.group()}”：{_excerpt(text, m.start())}"
     return None
