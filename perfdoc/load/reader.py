@@ -56,11 +56,11 @@ def _kind(mode: int) -> str | None:
 def _outside(path: Path, folder: Path) -> bool:
     """Whether ``path`` (following symbolic links) leads out of ``folder``."""
     try:
-        target = path.resolve(strict=True)
-        root = folder.resolve(strict=True)
-    except (OSError, RuntimeError):
+        target = os.path.realpath(path, strict=True)
+        root = os.path.realpath(folder, strict=True)
+    except (OSError, RuntimeError, ValueError):
         return True
-    return target != root and root not in target.parents
+    return target != root and not target.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _os_message(exc: OSError) -> str:

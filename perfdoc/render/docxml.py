@@ -37,6 +37,8 @@ class Run:
 
 def _text_xml(text: str) -> str:
     """Text of a run: tabs and line breaks become w:tab / w:br."""
+    if "\n" not in text and "\t" not in text:  # most texts: one w:t
+        return f'<w:t xml:space="preserve">{escape(text)}</w:t>' if text else ""
     parts = []
     for i, line in enumerate(text.split("\n")):
         if i:
@@ -97,7 +99,10 @@ def para(
     if align:
         props.append(f'<w:jc w:val="{align}"/>')
     ppr = f"<w:pPr>{''.join(props)}</w:pPr>" if props else ""
-    body = "".join(run(r) for r in runs if (r.text if isinstance(r, Run) else r))
+    if type(content) is str:  # one plain run (most cells): what run(Run(content)) writes
+        body = f"<w:r>{_text_xml(content)}</w:r>" if content else ""
+    else:
+        body = "".join(run(r) for r in runs if (r.text if isinstance(r, Run) else r))
     return f"<w:p>{ppr}{body}</w:p>"
 
 
