@@ -16,12 +16,14 @@ from pathlib import Path
 from .check import CheckResult, Suppressed, run_checks
 from .load.loader import DEPARTMENT_FILE, OpenFolder, close_folder, load_opened, load_project_files, open_paths
 from .model import Problem
-from .pool import default_jobs, spread
+from .pool import default_jobs, forks, spread
 
 __all__ = ["CheckOutcome", "check_paths", "SMALL"]
 
-#: Fewer project files than this are checked in this process (starting workers costs more).
+#: Fewer project files than this are checked in this process (starting workers costs more): where
+#: workers are forked they start at once; where they are spawned each first imports perfdoc again.
 SMALL = 40
+SMALL_SPAWNED = 600
 #: Shares per process: enough that a process that finishes early takes another.
 SHARES = 6
 
@@ -54,7 +56,7 @@ def check_paths(paths: list[Path], ignore: list[str] = (), jobs: int | None = No
     jobs = jobs or default_jobs()
     opened: list[OpenFolder] = []
     loaded = open_paths(paths, opened if jobs > 1 else None)
-    if opened and (sum(len(o.files) for o in opened) < SMALL  # not worth a worker
+    if opened and (sum(len(o.files) for o in opened) < (SMALL if forks() else SMALL_SPAWNED)  # not worth a worker
                    or loaded.departments or len({o.dep.path for o in opened}) < len(opened)):  # a file named twice
         loaded.departments += [load_opened(o, loaded.problems) for o in opened]
         opened = []

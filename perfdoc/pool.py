@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 
-__all__ = ["worker_pool", "release", "default_jobs", "spread"]
+__all__ = ["worker_pool", "release", "default_jobs", "spread", "spreading_pool", "forks"]
 
 
 def default_jobs() -> int:
@@ -22,6 +23,12 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def forks() -> bool:
+    """Whether workers start by fork (Linux: at once, sharing what this process imported and
+    loaded) rather than spawn (macOS, Windows: each starts Python and imports perfdoc again)."""
+    return hasattr(os, "fork") and sys.platform not in ("darwin", "win32")
 
 
 def worker_pool(jobs: int):
@@ -34,8 +41,7 @@ def worker_pool(jobs: int):
 
     gc.freeze()
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context("fork" if forks() else "spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(os.getpid(),))
 
@@ -76,31 +82,74 @@ def _watch_parent(parent: int) -> None:
 def spread(function, tasks: list, jobs: int) -> list:
     """``[function(task) for task in tasks]``, over ``jobs`` processes: this one and ``jobs - 1`` workers.
 
-    The workers take tasks from the front, this process from the back (each task it takes before
-    a worker has started it), so no core waits while there is work and no result of this
-    process's tasks is sent between processes.  A worker that dies leaves its task to this process.
-    ``function`` and the tasks must be picklable (module-level function, plain data).
+    Every process takes the next task left when it is free: the workers from the front, this
+    process from the back, from a pair of shared counters.  So no core waits while there is
+    work, and the results of this process's tasks are not sent between processes.  The tasks
+    of a worker that dies (its results lost with it) are done by this process.  ``function``
+    and the tasks must be picklable (a module-level function, plain data).
     """
     if jobs <= 1 or len(tasks) <= 1:
         return [function(task) for task in tasks]
+    import gc
+    import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = worker_pool(min(jobs, len(tasks)) - 1)
-    results: list = [None] * len(tasks)
-    done = [False] * len(tasks)
+    context = multiprocessing.get_context("fork" if forks() else "spawn")
+    bounds = context.Array("q", [0, len(tasks)])  # the next task from the front, the end of those left
+    workers = min(jobs, len(tasks)) - 1
+    gc.freeze()
+    pool = spreading_pool(workers, context, (os.getpid(), bounds, function, tasks))
+    results: dict[int, object] = {}
     try:
-        futures = [pool.submit(function, task) for task in tasks]
-        for i in reversed(range(len(tasks))):
-            if not futures[i].cancel():  # a worker has it: so has it every task before
-                break
-            results[i], done[i] = function(tasks[i]), True
-        for i, future in enumerate(futures):
-            if not done[i]:
-                try:
-                    results[i] = future.result()
-                except BrokenProcessPool:
-                    results[i] = function(tasks[i])
-                done[i] = True
+        futures = [pool.submit(_spreading) for _ in range(workers)]
+        while (i := _take(bounds, front=False)) is not None:
+            results[i] = function(tasks[i])
+        for future in futures:
+            try:
+                results.update(future.result())
+            except BrokenProcessPool:
+                pass  # what it did is lost: done below
     finally:
-        release(pool)
-    return results
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+    return [results[i] if i in results else function(task) for i, task in enumerate(tasks)]
+
+
+def spreading_pool(workers: int, context, initargs: tuple):
+    """The pool of :func:`spread`: ``workers`` processes, each started by _start_spreading."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_spreading,
+                               initargs=initargs)
+
+
+#: A spreading worker's share: (bounds, function, tasks), set when it starts.
+_spreading_with: tuple | None = None
+
+
+def _start_spreading(parent: int, bounds, function, tasks) -> None:
+    global _spreading_with
+    _start_worker(parent)
+    _spreading_with = (bounds, function, tasks)
+
+
+def _spreading() -> dict[int, object]:
+    """A worker's part of :func:`spread`: tasks from the front until none is left."""
+    bounds, function, tasks = _spreading_with
+    done = {}
+    while (i := _take(bounds, front=True)) is not None:
+        done[i] = function(tasks[i])
+    return done
+
+
+def _take(bounds, *, front: bool) -> int | None:
+    """The index of the next task left (from the front or from the back), or None."""
+    with bounds.get_lock():
+        first, end = bounds[0], bounds[1]
+        if first >= end:
+            return None
+        if front:
+            bounds[0] = first + 1
+            return first
+        bounds[1] = end - 1
+        return end - 1

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,8 @@ def test_any_number_of_processes_finds_what_one_load_finds(district, ignore, mon
     from perfdoc import pool
 
     started = []
-    real = pool.worker_pool
-    monkeypatch.setattr(pool, "worker_pool", lambda jobs: started.append(jobs) or real(jobs))
+    real = pool.spreading_pool
+    monkeypatch.setattr(pool, "spreading_pool", lambda workers, *args: started.append(workers) or real(workers, *args))
     expected = _serial([district], ignore)
     for jobs in (1, 2, 3):
         assert _outcome([district], jobs, ignore) == expected, jobs
@@ -94,6 +95,16 @@ def test_any_number_of_processes_finds_what_one_load_finds(district, ignore, mon
     # every project file with a finding is reported once per finding, in file and line order
     keys = [(str(p.file), p.line, p.col, p.code) for p in problems]
     assert keys == sorted(keys)
+
+
+def test_spawned_workers_find_the_same(district, monkeypatch):
+    """macOS and Windows spawn their workers (each imports perfdoc again): the same problems."""
+    from perfdoc import check_paths, pool
+
+    monkeypatch.setattr(pool, "forks", lambda: False)
+    monkeypatch.setattr(check_paths, "forks", lambda: False)
+    monkeypatch.setattr(check_paths, "SMALL_SPAWNED", 10)
+    assert _outcome([district / "2026-甲"], 2) == _serial([district / "2026-甲"])
 
 
 def test_a_folder_named_with_one_of_its_files_is_checked_as_one_load(district):
@@ -127,6 +138,7 @@ def test_check_refuses_a_number_of_processes_below_one():
 # -- the pool ------------------------------------------------------------------------------------------
 
 def _square(n: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough that both processes take some of the tasks
     return n * n, os.getpid()
 
 
@@ -142,7 +154,7 @@ def test_spread_gives_every_result_in_order_and_shares_the_work():
 
     results = spread(_square, list(range(200)), 2)
     assert [r for r, _ in results] == [n * n for n in range(200)]
-    assert os.getpid() in {pid for _, pid in results}  # this process took some of the tasks
+    assert len({pid for _, pid in results}) == 2 and os.getpid() in {pid for _, pid in results}  # both took some
 
 
 def test_spread_does_the_tasks_of_a_worker_that_died():
