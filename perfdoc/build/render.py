@@ -57,7 +57,7 @@ class ChunkResult:
     done: list[tuple[int, list[tuple[str, str, str]]]] = field(default_factory=list)  # index, (name, key, sha256)
     names: list[str] = field(default_factory=list)  # the projects' names, for the progress bar
     errors: list[tuple[int, str]] = field(default_factory=list)  # (index, message) of a text that failed
-    parts: list[tuple[int, str]] = field(default_factory=list)  # (index, its forms in the 汇总表, as XML)
+    parts: list[tuple[int, bytes]] = field(default_factory=list)  # (index, its forms in the 汇总表, as UTF-8 XML)
     write_error: tuple[int, str] | None = None  # (index, message): the disk refused; the chunk stopped
 
 
@@ -146,7 +146,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
             result.errors.append((index, str(exc)))
         if summary is not None:
-            result.parts.append((index, "".join(forms)))  # one string: quick to send to the parent
+            result.parts.append((index, "".join(forms).encode("utf-8")))  # bytes: sent as they are
         if any(write.done() and write.exception() is not None for *_, write in pending):
             break  # the disk refused a file: this chunk stops (the others see the same disk)
     done: dict[int, list] = {}
