@@ -118,6 +118,18 @@ def test_a_text_cannot_run_forever_or_fill_memory(folder, text, message):
     assert time.monotonic() - started < 10
 
 
+def test_only_perfdocs_own_templates_run_without_the_budget(folder, tmp_path):
+    """The budget (a trace function) costs a fifth of rendering a project: perfdoc's own texts,
+    tested with it, run without it; a copy of them anywhere else, or a link to it, is a stranger's."""
+    assert [find_template(name)._texts.budget for name in ("shanghai", "huacao-2022", "songjiang-2022")] == [False] * 3
+    assert Template.load(folder)._texts.budget is True
+    link = tmp_path / "链接"
+    link.symlink_to(BUILTIN / "shanghai")
+    assert Template.load(link)._texts.budget is False  # the same files as perfdoc's own
+    _, _, message = _render_error(folder, "{% for i in range(90000) %}{% for j in range(90000) %}{% endfor %}{% endfor %}")
+    assert "运行时间过长" in message
+
+
 def test_the_trace_function_is_restored(folder):
     before = sys.gettrace()
     Template.load(folder).text("summary", **FIGURES)
