@@ -8,9 +8,10 @@
    ``--pdf``, a template or an attachment cannot be used, or an output path is refused.
 3. Render and write the projects' documents in chunks of a few projects (perfdoc.build.render),
    in this process (``-j 1``, or a small build) or in the pool, a few chunks at a time; each
-   chunk also gives its projects' forms for the 汇总表, which a worker puts together once the
-   department's chunks are back.  Then the parent writes the 汇总表, converts to PDF and writes
-   the manifest, once per department, while the workers go on with the next department.
+   chunk also gives its projects' forms for the 汇总表, which this process compresses into it as
+   they come, in order (_SummaryStream).  Once a department's chunks are back the parent writes
+   the 汇总表, converts to PDF and writes the manifest, while the workers go on with the next
+   department.
 
 The bytes written do not depend on the number of workers: each document is rendered from the
 same inputs; lists of what was written follow the departments' and projects' order.
@@ -37,7 +38,7 @@ from .plan import Plan, plan_department, render_summaries
 from .record import Fresh
 from .render import Chunk, ChunkResult, run_chunk, write_error
 from .result import BuildResult, department_out_dir
-from .workers import chunk_task, default_jobs, plan_task, release, summary_task, worker_pool
+from .workers import chunk_task, default_jobs, plan_task, release, worker_pool
 
 __all__ = ["build_all"]
 
@@ -189,6 +190,8 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
     left = [sum(1 for c in chunks if c.dept == number) for number in range(len(building))]
     created = []
     reports: list[list[str] | None] = [None] * len(building)  # each department's errors, once finished
+    streams = [_SummaryStream(plan, chunks, number) if plan.summary_name else None
+               for number, plan in enumerate(building)]
 
     for number, plan in enumerate(building):
         if plan.held is not None:
@@ -205,11 +208,18 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
         """Finish each department whose chunks are all back, while the workers go on with the others."""
         for number, plan in enumerate(building):
             if left[number] == 0 and reports[number] is None:
+                stream = streams[number]
+                if stream is not None and not any(c.errors or c.write_error for c in results[number]):
+                    plan.summary_bytes[plan.summary_name] = stream.bytes()
+                streams[number] = None  # its forms for the 汇总表 let go: memory stays flat over a district
                 reports[number] = _finish(plan, outputs[number], results[number], created[number], pdf=pdf, jobs=jobs)
-                results[number] = []  # its forms for the 汇总表: memory stays flat over a district
+                results[number] = []
 
     def collect(chunk_result: ChunkResult) -> None:
         nonlocal done
+        if streams[chunk_result.dept] is not None:
+            streams[chunk_result.dept].add(chunk_result.parts)
+        chunk_result.parts = []
         results[chunk_result.dept].append(chunk_result)
         left[chunk_result.dept] -= 1
         done += len(chunk_result.names)
@@ -241,18 +251,8 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
             while pending:
                 complete, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in complete:
-                    number = pending.pop(future)
-                    if number is None:
-                        collect(future.result())
-                    else:  # a 汇总表 a worker put together from the chunks' forms
-                        plan = building[number]
-                        plan.summary_bytes[plan.summary_name] = future.result()
-                        left[number] -= 1
-                for number, plan in enumerate(building):  # a department's forms all back: its 汇总表 next
-                    if left[number] == 0 and plan.summary_name and plan.summary_name not in plan.summary_bytes \
-                            and not any(c.errors or c.write_error for c in results[number]):
-                        left[number] += 1
-                        pending[pool.submit(summary_task, _summary_job(plan, results[number]))] = number
+                    del pending[future]
+                    collect(future.result())
                 finish_ready()
                 top_up()
         else:
@@ -309,7 +309,7 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
             raise _WriteFailed(failed[1])
         if not messages and not plan.summary_stops:  # a 汇总表 of some of the projects would be wrong
             for name, key, kind in plan.summaries:
-                data = _assembled(plan, chunks) if kind == "summary-parts" else plan.summary_bytes.get(name)
+                data = plan.summary_bytes.get(name)
                 if data is not None:
                     outputs.allow(name)
                     atomic_write_bytes(outputs.folder / name, data)
@@ -338,17 +338,30 @@ def _finish(plan: Plan, outputs: Outputs, chunks: list[ChunkResult], created: bo
     return errors
 
 
-def _summary_job(plan: Plan, chunks: list[ChunkResult]) -> tuple:
-    """What summary_task needs: the 汇总表's head, every project's forms in order, and how to make the file."""
-    forms = [xml for _, xml in sorted((item for chunk in chunks for item in chunk.parts), key=lambda item: item[0])]
-    return plan.summary_head + forms, plan.summary_doc
+class _SummaryStream:
+    """A department's 汇总表 put together while its chunks come back: its head first, then each
+    project's forms in the department's order as soon as those before them are in (render/document.py
+    compresses them as they come).  Ready moments after the last chunk, and only the forms that
+    came early are held."""
 
+    def __init__(self, plan: Plan, chunks: list[Chunk], number: int):
+        from ..render.document import StreamedBody
 
-def _assembled(plan: Plan, chunks: list[ChunkResult]) -> bytes:
-    """The 汇总表 from its head and every project's forms, as the chunks rendered them."""
-    if plan.summary_name in plan.summary_bytes:  # put together by a worker
-        return plan.summary_bytes[plan.summary_name]
-    return summary_task(_summary_job(plan, chunks))
+        title, subject, reference, page_numbers = plan.summary_doc
+        self.body = StreamedBody(reference, plan.summary_head, title=title, subject=subject, page_numbers=page_numbers)
+        self.order = sorted(item[0] for c in chunks if c.dept == number for item in c.items if item[5] is not None)
+        self.next = 0  # position in ``order`` of the next form the body takes
+        self.early: dict[int, bytes] = {}
+
+    def add(self, parts: list[tuple[int, bytes]]) -> None:
+        self.early.update(parts)
+        while self.next < len(self.order) and self.order[self.next] in self.early:
+            self.body.add(self.early.pop(self.order[self.next]))
+            self.next += 1
+
+    def bytes(self) -> bytes | None:
+        """The 汇总表, or None when a project's forms never came (its chunk stopped)."""
+        return self.body.bytes() if self.next == len(self.order) else None
 
 
 class _WriteFailed(Exception):

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from ..fsutil import atomic_write_bytes
 from . import pagenumbers
 
-__all__ = ["new_document", "to_bytes", "render_bytes", "save_document", "FIXED_TIME"]
+__all__ = ["new_document", "to_bytes", "render_bytes", "StreamedBody", "save_document", "FIXED_TIME"]
 
 #: Every built document carries this time; the date of a build is not content.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -208,22 +208,75 @@ def render_bytes(reference: bytes, xml_parts: list[str | bytes], *, title: str =
                 deflated=skeleton.deflated())
 
 
-def _zip(skeleton: _Skeleton, changed: dict[str, bytes], deflated: dict | None = None) -> bytes:
+def _zip(skeleton: _Skeleton, changed: dict[str, bytes], deflated: dict | None = None,
+         streamed: dict[str, tuple[int, int, bytes]] | None = None) -> bytes:
     """The reference's entries, in order, with ``changed`` ones replaced.  The entries that did not
     change are written as ``deflated`` (compressed once per reference) when given: the same bytes as
-    ZipFile.writestr would write, without compressing them again for every document."""
+    ZipFile.writestr would write, without compressing them again for every document.  ``streamed``:
+    entries already compressed elsewhere (name -> size, CRC, deflated data), written as they are."""
     raw = io.BytesIO()
+    streamed = streamed or {}
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
         for name, blob in skeleton.entries:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            if name in changed or deflated is None:
+            if name in streamed:
+                _write_deflated(z, info, *streamed[name])
+            elif name in changed or deflated is None:
                 z.writestr(info, changed.get(name, blob))
             else:
                 _write_deflated(z, info, len(blob), *deflated[name])
     return raw.getvalue()
+
+
+class StreamedBody:
+    """A document whose body parts arrive one after another (the 汇总表's projects, as the workers
+    render them): each part is compressed as it comes, so that the document is ready moments after
+    its last part instead of being compressed whole at the end.  :meth:`bytes` gives what
+    :func:`render_bytes` gives for the same parts (zlib compresses a stream given in pieces to the
+    same bytes as at once); a reference.docx the fast path cannot use keeps the parts for it."""
+
+    def __init__(self, reference: bytes, head: list[str | bytes], *, title: str = "", subject: str = "",
+                 page_numbers: str = "none"):
+        self._reference, self._title, self._subject, self._page_numbers = reference, title, subject, page_numbers
+        skeleton = _skeleton(reference)
+        self._skeleton = skeleton if skeleton is not None and skeleton.deflated() is not None else None
+        self._parts: list[str | bytes] = []  # kept only without the fast path
+        self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._pieces: list[bytes] = []
+        self._crc = self._size = 0
+        if self._skeleton is not None:
+            self._feed(self._skeleton.head.encode("utf-8"))
+        for part in head:
+            self.add(part)
+
+    def _feed(self, data: bytes) -> None:
+        self._crc = zlib.crc32(data, self._crc)
+        self._size += len(data)
+        self._pieces.append(self._compressor.compress(data))
+
+    def add(self, part: str | bytes) -> None:
+        if self._skeleton is None:
+            self._parts.append(part)
+        else:
+            self._feed(part if isinstance(part, bytes) else part.encode("utf-8"))
+
+    def bytes(self) -> bytes:
+        """The .docx (call once, after the last part)."""
+        if self._skeleton is None:
+            return render_bytes(self._reference, self._parts, title=self._title, subject=self._subject,
+                                page_numbers=self._page_numbers)
+        from xml.sax.saxutils import escape
+
+        skeleton = self._skeleton
+        self._feed(pagenumbers.section_tail(skeleton.tail, self._page_numbers).encode("utf-8"))
+        data = b"".join(self._pieces) + self._compressor.flush()
+        self._pieces = []
+        core = _CORE.format(title=escape(self._title[:250]), subject=escape(self._subject[:250])).encode("utf-8")
+        return _zip(skeleton, {"docProps/core.xml": core, **skeleton.page_number_edits(self._page_numbers)},
+                    deflated=skeleton.deflated(), streamed={"word/document.xml": (self._size, self._crc, data)})
 
 
 def _deflate(blob: bytes) -> tuple[int, bytes]:
