@@ -5,6 +5,7 @@ those of render_bytes over all the parts at once."""
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_a_reference_the_fast_path_cannot_use_keeps_the_parts():
 
 def _plan() -> Plan:
     plan = Plan(Ref(Path("单位")))
-    plan.summary_head = HEAD
+    plan.summary_head = zlib.compress("".join(HEAD).encode("utf-8"))
     plan.summary_doc = ("2026年度项目绩效目标汇总表", "单位", find_template("shanghai").reference, "none")
     return plan
 

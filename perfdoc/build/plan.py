@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -85,8 +86,9 @@ class Plan:
     summary_error: str | None = None
     summary_stops: bool = False  # the 汇总表's text failed: no 自评汇总 either (as the error stops the build of both)
     #: The 汇总表 made of the projects' forms as the chunks render them ("summary-parts"): the XML before
-    #: them, and what render_bytes needs (title, subject, the reference document, page numbers).
-    summary_head: list[str] | None = None
+    #: them (UTF-8, zlib-compressed: a district's plans are all held until its last department is
+    #: built), and what render_bytes needs (title, subject, the reference document, page numbers).
+    summary_head: bytes | None = None
     summary_doc: tuple[str, str, bytes, str] | None = None
     summary_name: str | None = None  # the file name of that 汇总表
     record: dict | None = None  # for the manifest, when the department builds cleanly
@@ -201,7 +203,7 @@ def _plan_summaries(plan: Plan, dep, projects, template, old: dict) -> None:
             plan.summaries.append((name, key, "summary"))
         else:  # the projects' forms come from the chunks, rendered once for both
             try:
-                plan.summary_head = summary_head_xml(dep, projects, template)
+                plan.summary_head = zlib.compress("".join(summary_head_xml(dep, projects, template)).encode("utf-8"), 1)
             except TemplateError as exc:  # a text that fails only with this data (an undefined name…)
                 plan.summary_error, plan.summary_stops = str(exc), True
             else:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import zlib
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -190,8 +191,15 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
     left = [sum(1 for c in chunks if c.dept == number) for number in range(len(building))]
     created = []
     reports: list[list[str] | None] = [None] * len(building)  # each department's errors, once finished
-    streams = [_SummaryStream(plan, chunks, number) if plan.summary_name else None
-               for number, plan in enumerate(building)]
+    streams: dict[int, _SummaryStream] = {}  # the departments whose 汇总表 is being put together
+
+    def stream(number: int) -> _SummaryStream | None:
+        """Department ``number``'s 汇总表 being put together: begun at its first chunk (a zlib stream
+        holds a quarter of a megabyte: only the departments being built have one)."""
+        plan = building[number]
+        if plan.summary_name and number not in streams:
+            streams[number] = _SummaryStream(plan, chunks, number)
+        return streams.get(number)
 
     for number, plan in enumerate(building):
         if plan.held is not None:
@@ -208,17 +216,18 @@ def _make(building: list[Plan], outputs: list[Outputs], result: BuildResult, poo
         """Finish each department whose chunks are all back, while the workers go on with the others."""
         for number, plan in enumerate(building):
             if left[number] == 0 and reports[number] is None:
-                stream = streams[number]
-                if stream is not None and not any(c.errors or c.write_error for c in results[number]):
-                    plan.summary_bytes[plan.summary_name] = stream.bytes()
-                streams[number] = None  # its forms for the 汇总表 let go: memory stays flat over a district
+                summary = stream(number)
+                if summary is not None and not any(c.errors or c.write_error for c in results[number]):
+                    plan.summary_bytes[plan.summary_name] = summary.bytes()
+                streams.pop(number, None)  # its forms for the 汇总表 let go: memory stays flat over a district
                 reports[number] = _finish(plan, outputs[number], results[number], created[number], pdf=pdf, jobs=jobs)
                 results[number] = []
 
     def collect(chunk_result: ChunkResult) -> None:
         nonlocal done
-        if streams[chunk_result.dept] is not None:
-            streams[chunk_result.dept].add(chunk_result.parts)
+        summary = stream(chunk_result.dept)
+        if summary is not None:
+            summary.add(chunk_result.parts)
         chunk_result.parts = []
         results[chunk_result.dept].append(chunk_result)
         left[chunk_result.dept] -= 1
@@ -348,7 +357,8 @@ class _SummaryStream:
         from ..render.document import StreamedBody
 
         title, subject, reference, page_numbers = plan.summary_doc
-        self.body = StreamedBody(reference, plan.summary_head, title=title, subject=subject, page_numbers=page_numbers)
+        head = zlib.decompress(plan.summary_head)
+        self.body = StreamedBody(reference, [head], title=title, subject=subject, page_numbers=page_numbers)
         self.order = sorted(item[0] for c in chunks if c.dept == number for item in c.items if item[5] is not None)
         self.next = 0  # position in ``order`` of the next form the body takes
         self.early: dict[int, bytes] = {}
