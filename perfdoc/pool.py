@@ -110,6 +110,8 @@ def spread(function, tasks: list, jobs: int) -> list:
             except BrokenProcessPool:
                 pass  # what it did is lost: done below
     finally:
+        with bounds.get_lock():  # stopped early (Ctrl-C): the workers take nothing more
+            bounds[0] = bounds[1]
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
     return [results[i] if i in results else function(task) for i, task in enumerate(tasks)]
