@@ -198,6 +198,7 @@ def test_a_no_change_build_reports_the_last_findings_without_loading(tmp_path):
     shutil.copytree(PROJECTS / "2026-hongqiao", tmp_path / "2026-hongqiao")
     code, first, imported = _build_cli(tmp_path, "2026-hongqiao")
     assert code == 1 and "pydantic" in imported
+    assert "docx" not in imported  # the built-in layout's documents are written without python-docx
     assert first.endswith("已写入 6 个文件到 out/；6 个项目因错误未生成（汇总表也未生成）。\n")
     code, again, imported = _build_cli(tmp_path, "2026-hongqiao")
     assert code == 1

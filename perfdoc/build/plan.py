@@ -187,7 +187,6 @@ def _up_to_date(folder: Path, old: dict, name: str, key: str) -> bool:
 
 
 def _plan_summaries(plan: Plan, dep, projects, template, old: dict) -> None:
-    from ..compose.selfeval_summary import selfeval_summary_file_name
     from ..compose.summary import SummaryError, summary_file_name, summary_head_xml
 
     attachments, problems = open_attachments(dep)
@@ -212,6 +211,8 @@ def _plan_summaries(plan: Plan, dep, projects, template, old: dict) -> None:
                 plan.summary_doc = (name.removesuffix(".docx"), dep.name, template.reference,
                                     template.variant.page_numbers)
     if plan.scored:
+        from ..compose.selfeval_summary import selfeval_summary_file_name
+
         name = selfeval_summary_file_name(dep)
         plan.names.append(name)
         key = _hash("selfeval-summary", *plan.keys)

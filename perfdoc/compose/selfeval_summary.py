@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.document import Document
-
 from ..model import DepartmentFolder, ProjectFile
 from ..render.formtable import ROW_HEIGHT, TEXT_WIDTH
 from ..render.document import new_document
@@ -24,6 +22,8 @@ from ..render.selfeval import score_text, selfeval_xml
 from ..render.template import Template
 
 if TYPE_CHECKING:
+    from docx.document import Document
+
     from ..evaluate import ProjectScore
 
 __all__ = ["build_selfeval_summary", "selfeval_summary_file_name", "selfeval_summary_title"]

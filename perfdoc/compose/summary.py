@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-
-import docx
-from docx.document import Document
+from typing import TYPE_CHECKING
 
 from ..model import DepartmentFolder, Money, ProjectFile
 from ..render.common import money_text, printed_unit
@@ -23,6 +21,9 @@ from ..render.narrative import narrative_xml
 from ..render.template import Template
 from ..read import printable
 from .attachments import Attachment, open_attachments
+
+if TYPE_CHECKING:  # python-docx only where attachments are appended
+    from docx.document import Document
 
 __all__ = ["SummaryError", "summary_figures", "summary_xml", "summary_head_xml", "summary_project_xml", "build_summary",
            "summary_bytes", "summary_file_name"]
@@ -141,6 +142,7 @@ def summary_bytes(dep: DepartmentFolder, projects: list[ProjectFile], template: 
 
 def _append_attachments(document: Document, attachments: list[Attachment]) -> Document:
     """Append each (checked) attachment from a new page, with its own styles."""
+    import docx
     from docxcompose.composer import Composer
 
     composer = Composer(document)

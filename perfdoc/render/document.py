@@ -11,15 +11,15 @@ import io
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import docx
-from docx.document import Document
-from docx.opc.pkgwriter import PackageWriter
 
-from docx.oxml.ns import qn
 
 from ..fsutil import atomic_write_bytes
 from . import pagenumbers
+
+if TYPE_CHECKING:  # python-docx is imported where a document is made with it, not for the fast path
+    from docx.document import Document
 
 __all__ = ["new_document", "to_bytes", "render_bytes", "StreamedBody", "save_document", "FIXED_TIME"]
 
@@ -34,6 +34,9 @@ def new_document(reference: bytes, *, page_numbers: str = "none") -> Document:
     ``page_numbers`` is one of pagenumbers.MODES: the reference's footers are kept
     (``center``), realigned for odd and even pages (``outside``) or left out (``none``).
     """
+    import docx
+    from docx.oxml.ns import qn
+
     document = docx.Document(io.BytesIO(reference))
     body = document.element.body
     for child in list(body):
@@ -73,6 +76,8 @@ class _FixedZipWriter:
 
 def to_bytes(document: Document, *, title: str = "", subject: str = "") -> bytes:
     """The .docx bytes: deterministic (fixed properties, timestamps and entry order)."""
+    from docx.opc.pkgwriter import PackageWriter
+
     props = document.core_properties
     props.author = "perfdoc"
     props.last_modified_by = "perfdoc"

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from docx.oxml import parse_xml
-
 __all__ = [
     "W_NS", "Run", "run", "para", "cell", "row", "table", "spacer", "append", "page_break",
 ]
@@ -191,6 +189,8 @@ def page_break() -> str:
 
 def append(document, *xml_parts: str) -> None:
     """Parse XML fragments (paragraphs and tables) and append them to the body, before w:sectPr."""
+    from docx.oxml import parse_xml
+
     body = document.element.body
     sect = body.sectPr
     fragment = parse_xml(f"<w:body {_NSDECL}>{''.join(xml_parts)}</w:body>")

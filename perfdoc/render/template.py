@@ -75,7 +75,8 @@ class Template:
         folder = Path(folder)
         problems: list[Problem] = []
         digest = hashlib.sha256()
-        reference = _reference(folder / "reference.docx", problems)
+        builtin = _builtin(folder)
+        reference = _reference(folder / "reference.docx", problems, builtin=builtin)
         settings = folder / "variant.toml"
         raw = None
         if settings.exists() or settings.is_symlink():
@@ -87,7 +88,7 @@ class Template:
                 problems.append(template_problem(settings, 1, 1, f"版式设置有误：{exc.reason}"))
         variant, found = read_variant(settings, raw)
         problems += found
-        texts = TextEnvironment(folder / "texts", folder, budget=not _builtin(folder))
+        texts = TextEnvironment(folder / "texts", folder, budget=not builtin)
         present = texts.names()
         for name in TEXTS:
             if name not in present:
@@ -139,15 +140,18 @@ def _inside(path: Path, folder: Path) -> bool:
         return True
 
 
-def _reference(path: Path, problems: list[Problem]) -> bytes:
-    """reference.docx through the guarded reader; python-docx must be able to open it too."""
-    import docx
-
+def _reference(path: Path, problems: list[Problem], *, builtin: bool = False) -> bytes:
+    """reference.docx through the guarded reader; python-docx must be able to open it too (not
+    asked of perfdoc's own, tested with it: a build that needs no python-docx does not import it)."""
     try:
         package = open_package(path, label=str(path)).verify()
     except PackageError as exc:
         problems.append(template_problem(path, 1, 1, f"版式的 reference.docx 不能使用：{exc.reason}"))
         return b""
+    if builtin:
+        return package.data
+    import docx
+
     try:
         docx.Document(io.BytesIO(package.data))
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on a package it cannot use
