@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import CheckResult, Suppressed, run_checks
+from .check import CheckResult, Suppressed, in_file_order, run_checks, suppressed_in_file_order
 from .load.loader import DEPARTMENT_FILE, OpenFolder, close_folder, load_opened, load_project_files, open_paths
 from .model import Problem
 from .pool import default_jobs, forks, spread
@@ -78,10 +78,8 @@ def check_paths(paths: list[Path], ignore: list[str] = (), jobs: int | None = No
     problems = loading + [p for c in checks for p in c.problems]
     outcome.fatal = any(p.fatal for p in problems)
     skipped = set(ignore)
-    outcome.problems = sorted((p for p in problems if p.code not in skipped),
-                              key=lambda p: (str(p.file), p.line, p.col, p.code))
-    outcome.suppressed = sorted((s for c in checks for s in c.suppressed),
-                                key=lambda s: (str(s.problem.file), s.problem.line, s.problem.col, s.problem.code))
+    outcome.problems = in_file_order(p for p in problems if p.code not in skipped)
+    outcome.suppressed = suppressed_in_file_order(s for c in checks for s in c.suppressed)
     return outcome
 
 

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-__all__ = ["worker_pool", "release", "default_jobs", "spread", "spreading_pool", "forks"]
+__all__ = ["worker_pool", "release", "default_jobs", "spread", "forks"]
 
 
 def default_jobs() -> int:
@@ -31,19 +31,23 @@ def forks() -> bool:
     return hasattr(os, "fork") and sys.platform not in ("darwin", "win32")
 
 
-def worker_pool(jobs: int):
-    """A ProcessPoolExecutor of ``jobs`` workers.  What this process holds now is frozen for the garbage
-    collector (gc.freeze, until :func:`release`): a forked worker then shares those pages instead of
-    copying each one the collector would touch."""
-    import gc
+def _context():
     import multiprocessing
+
+    return multiprocessing.get_context("fork" if forks() else "spawn")
+
+
+def worker_pool(jobs: int, *, context=None, spreading: tuple | None = None):
+    """A ProcessPoolExecutor of ``jobs`` workers (``spreading``: the workers of :func:`spread`).
+    What this process holds now is frozen for the garbage collector (gc.freeze, until
+    :func:`release`): a forked worker then shares those pages instead of copying each one the
+    collector would touch."""
+    import gc
     from concurrent.futures import ProcessPoolExecutor
 
     gc.freeze()
-
-    context = multiprocessing.get_context("fork" if forks() else "spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context or _context(), initializer=_start_worker,
+                               initargs=(os.getpid(), spreading))
 
 
 def release(pool) -> None:
@@ -54,12 +58,18 @@ def release(pool) -> None:
     gc.unfreeze()
 
 
-def _start_worker(parent: int) -> None:
+#: A worker of :func:`spread`: (bounds, function, tasks), set when it starts.
+_spreading_with: tuple | None = None
+
+
+def _start_worker(parent: int, spreading: tuple | None = None) -> None:
+    global _spreading_with
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _die_with_parent():
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the parent died before this worker was ready
         os._exit(1)
+    _spreading_with = spreading
 
 
 def _die_with_parent() -> bool:
@@ -90,15 +100,12 @@ def spread(function, tasks: list, jobs: int) -> list:
     """
     if jobs <= 1 or len(tasks) <= 1:
         return [function(task) for task in tasks]
-    import gc
-    import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("fork" if forks() else "spawn")
+    context = _context()
     bounds = context.Array("q", [0, len(tasks)])  # the next task from the front, the end of those left
     workers = min(jobs, len(tasks)) - 1
-    gc.freeze()
-    pool = spreading_pool(workers, context, (os.getpid(), bounds, function, tasks))
+    pool = worker_pool(workers, context=context, spreading=(bounds, function, tasks))
     results: dict[int, object] = {}
     try:
         futures = [pool.submit(_spreading) for _ in range(workers)]
@@ -112,27 +119,8 @@ def spread(function, tasks: list, jobs: int) -> list:
     finally:
         with bounds.get_lock():  # stopped early (Ctrl-C): the workers take nothing more
             bounds[0] = bounds[1]
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+        release(pool)
     return [results[i] if i in results else function(task) for i, task in enumerate(tasks)]
-
-
-def spreading_pool(workers: int, context, initargs: tuple):
-    """The pool of :func:`spread`: ``workers`` processes, each started by _start_spreading."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_spreading,
-                               initargs=initargs)
-
-
-#: A spreading worker's share: (bounds, function, tasks), set when it starts.
-_spreading_with: tuple | None = None
-
-
-def _start_spreading(parent: int, bounds, function, tasks) -> None:
-    global _spreading_with
-    _start_worker(parent)
-    _spreading_with = (bounds, function, tasks)
 
 
 def _spreading() -> dict[int, object]:

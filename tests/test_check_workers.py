@@ -76,8 +76,8 @@ def test_any_number_of_processes_finds_what_one_load_finds(district, ignore, mon
     from perfdoc import pool
 
     started = []
-    real = pool.spreading_pool
-    monkeypatch.setattr(pool, "spreading_pool", lambda workers, *args: started.append(workers) or real(workers, *args))
+    real = pool.worker_pool
+    monkeypatch.setattr(pool, "worker_pool", lambda workers, **kw: started.append(workers) or real(workers, **kw))
     expected = _serial([district], ignore)
     for jobs in (1, 2, 3):
         assert _outcome([district], jobs, ignore) == expected, jobs

@@ -33,13 +33,14 @@ from ..load import load_paths
 from ..load.folders import project_names
 from ..manifest import Outputs
 from ..outdir import OutputRefused, check_department_folder, check_out_folder
+from ..pool import default_jobs, release, worker_pool
 from . import render
 from .discover import Ref
 from .plan import Plan, plan_department, render_summaries
 from .record import Fresh
 from .render import Chunk, ChunkResult, run_chunk, write_error
 from .result import BuildResult, department_out_dir
-from .workers import chunk_task, default_jobs, plan_task, release, worker_pool
+from .workers import chunk_task, plan_task
 
 __all__ = ["build_all"]
 

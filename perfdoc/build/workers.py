@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ..pool import default_jobs, release, worker_pool
-
-__all__ = ["worker_pool", "release", "default_jobs", "plan_task", "chunk_task"]
+__all__ = ["plan_task", "chunk_task"]
 
 
 def plan_task(args):

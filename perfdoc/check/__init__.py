@@ -20,7 +20,7 @@ from .profiles import profile_of
 from .settings import rule_codes, settings_of
 from .suppress import Suppression, suppressions
 
-__all__ = ["check_departments", "run_checks", "CheckResult", "Suppressed",
+__all__ = ["check_departments", "run_checks", "CheckResult", "Suppressed", "in_file_order", "suppressed_in_file_order",
            "RULES", "Rule", "Finding", "Context", "rule_by_code", "profile_of"]
 
 
@@ -36,8 +36,13 @@ class CheckResult:
     suppressed: list[Suppressed] = field(default_factory=list)
 
 
-def _order(problems: list[Problem]) -> list[Problem]:
+def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` sorted as perfdoc prints them: by file, line, column and code."""
     return sorted(problems, key=lambda p: (str(p.file), p.line, p.col, p.code))
+
+
+def suppressed_in_file_order(suppressed: Iterable[Suppressed]) -> list[Suppressed]:
+    return sorted(suppressed, key=lambda s: (str(s.problem.file), s.problem.line, s.problem.col, s.problem.code))
 
 
 def _silence(problems: list[Problem], marks: dict[Path, list[Suppression]], result: CheckResult) -> None:
@@ -93,8 +98,8 @@ def run_checks(departments: Iterable[DepartmentFolder], ignore: Iterable[str] = 
                 found.extend(rule.run(ctx, keep))
         found = [replace(p, severity=settings.severity[p.code]) if p.code in settings.severity else p for p in found]
         _silence(found, marks, result)
-    result.problems = _order(result.problems)
-    result.suppressed.sort(key=lambda s: (str(s.problem.file), s.problem.line, s.problem.col, s.problem.code))
+    result.problems = in_file_order(result.problems)
+    result.suppressed = suppressed_in_file_order(result.suppressed)
     return result
 
 

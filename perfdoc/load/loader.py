@@ -28,7 +28,8 @@ from .messages import nested_model, unknown_key_message, validation_message
 from .reader import MAX_FILE_BYTES, decode_text, problem as _problem, read_input
 from .syntax import parse
 
-__all__ = ["LoadResult", "OpenFolder", "open_paths", "open_folder", "close_folder", "load_opened", "load_paths", "load_department", "load_project_text", "load_bytes", "load_project_files",
+__all__ = ["LoadResult", "OpenFolder", "open_paths", "open_folder", "close_folder", "load_opened", "load_paths",
+           "load_department", "load_project_text", "load_bytes", "load_project_files",
            "DEPARTMENT_FILE", "MAX_FILE_BYTES", "decode_text"]
 
 

@@ -13,8 +13,6 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
-
 from ..fsutil import atomic_write_bytes
 from . import pagenumbers
 
@@ -182,35 +180,35 @@ def _skeleton(reference: bytes) -> _Skeleton | None:
     return _SKELETONS[reference]
 
 
-def render_bytes(reference: bytes, xml_parts: list[str | bytes], *, title: str = "", subject: str = "",
+def render_bytes(reference: bytes, xml_parts: list[str], *, title: str = "", subject: str = "",
                  page_numbers: str = "none") -> bytes:
     """A .docx of ``reference`` with ``xml_parts`` as its body, without parsing anything.
 
-    A part may be given as its UTF-8 bytes (the 汇总表's forms, sent between processes as
-    bytes: no decoding and encoding again).  Equal in content to ``to_bytes`` of a
-    new_document() with the parts appended, and several times faster; a reference.docx that a
-    user saved in an unusual form falls back to that path.
+    Equal in content to ``to_bytes`` of a new_document() with the parts appended, and
+    several times faster; a reference.docx that a user saved in an unusual form falls
+    back to that path.
     """
     skeleton = _skeleton(reference)
     if skeleton is None:
         from .docxml import append
 
         document = new_document(reference, page_numbers=page_numbers)
-        append(document, *(p.decode("utf-8") if isinstance(p, bytes) else p for p in xml_parts))
+        append(document, *xml_parts)
         return to_bytes(document, title=title, subject=subject)
+    document_xml = (skeleton.head + "".join(xml_parts) + pagenumbers.section_tail(skeleton.tail, page_numbers)
+                    ).encode("utf-8")
+    return _package(skeleton, title, subject, page_numbers, {"word/document.xml": document_xml})
+
+
+def _package(skeleton: _Skeleton, title: str, subject: str, page_numbers: str, changed: dict[str, bytes],
+             streamed: dict[str, tuple[int, int, bytes]] | None = None) -> bytes:
+    """The .docx of ``skeleton`` with its body (``changed`` or ``streamed``: see _zip), its title and
+    subject, and the footers and settings of ``page_numbers``."""
     from xml.sax.saxutils import escape
 
-    tail = pagenumbers.section_tail(skeleton.tail, page_numbers)
-    if any(isinstance(p, bytes) for p in xml_parts):
-        document_xml = b"".join([skeleton.head.encode("utf-8"),
-                                 *(p if isinstance(p, bytes) else p.encode("utf-8") for p in xml_parts),
-                                 tail.encode("utf-8")])
-    else:
-        document_xml = (skeleton.head + "".join(xml_parts) + tail).encode("utf-8")
-    edits = skeleton.page_number_edits(page_numbers)
     core = _CORE.format(title=escape(title[:250]), subject=escape(subject[:250])).encode("utf-8")
-    return _zip(skeleton, {"word/document.xml": document_xml, "docProps/core.xml": core, **edits},
-                deflated=skeleton.deflated())
+    changed = {**changed, "docProps/core.xml": core, **skeleton.page_number_edits(page_numbers)}
+    return _zip(skeleton, changed, deflated=skeleton.deflated(), streamed=streamed)
 
 
 def _zip(skeleton: _Skeleton, changed: dict[str, bytes], deflated: dict | None = None,
@@ -248,7 +246,7 @@ class StreamedBody:
         self._reference, self._title, self._subject, self._page_numbers = reference, title, subject, page_numbers
         skeleton = _skeleton(reference)
         self._skeleton = skeleton if skeleton is not None and skeleton.deflated() is not None else None
-        self._parts: list[str | bytes] = []  # kept only without the fast path
+        self._parts: list[str] = []  # kept only without the fast path
         self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         self._pieces: list[bytes] = []
         self._crc = self._size = 0
@@ -263,8 +261,9 @@ class StreamedBody:
         self._pieces.append(self._compressor.compress(data))
 
     def add(self, part: str | bytes) -> None:
+        """The next part: XML, or its UTF-8 bytes (as the workers send the 汇总表's forms)."""
         if self._skeleton is None:
-            self._parts.append(part)
+            self._parts.append(part.decode("utf-8") if isinstance(part, bytes) else part)
         else:
             self._feed(part if isinstance(part, bytes) else part.encode("utf-8"))
 
@@ -273,15 +272,12 @@ class StreamedBody:
         if self._skeleton is None:
             return render_bytes(self._reference, self._parts, title=self._title, subject=self._subject,
                                 page_numbers=self._page_numbers)
-        from xml.sax.saxutils import escape
-
         skeleton = self._skeleton
         self._feed(pagenumbers.section_tail(skeleton.tail, self._page_numbers).encode("utf-8"))
         data = b"".join(self._pieces) + self._compressor.flush()
         self._pieces = []
-        core = _CORE.format(title=escape(self._title[:250]), subject=escape(self._subject[:250])).encode("utf-8")
-        return _zip(skeleton, {"docProps/core.xml": core, **skeleton.page_number_edits(self._page_numbers)},
-                    deflated=skeleton.deflated(), streamed={"word/document.xml": (self._size, self._crc, data)})
+        return _package(skeleton, self._title, self._subject, self._page_numbers, {},
+                        streamed={"word/document.xml": (self._size, self._crc, data)})
 
 
 def _deflate(blob: bytes) -> tuple[int, bytes]:

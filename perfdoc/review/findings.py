@@ -22,7 +22,7 @@ from pathlib import Path
 import tomli
 from pydantic import ValidationError
 
-from ..check import check_departments, profile_of, rule_by_code
+from ..check import check_departments, in_file_order, profile_of, rule_by_code
 from ..check.base import Context
 from ..importer.assemble import collect_projects
 from ..importer.department import department_data, header_of, name_files
@@ -134,25 +134,22 @@ def _rule_paths(loaded: _Loaded, problems: list[Problem]) -> dict[tuple, tuple]:
     for p in problems:
         wanted.setdefault(Path(p.file), set()).add(p.code)
     profile = profile_of(dep)
+    def place(source, check) -> None:
+        """Each finding of the rules that reported in ``source``, by where it was reported."""
+        for code in wanted.get(Path(source.path), ()):
+            try:
+                rule = rule_by_code(code)()
+            except KeyError:
+                continue
+            for f in check(rule):
+                line, col = source.locate(f.path, value=f.value)
+                out.setdefault((Path(source.path), code, line, col, f.message), tuple(f.path))
+
     for pf in dep.projects:
         ctx = Context(pf, dep if dep.model is not None else None, profile)
-        for code in wanted.get(Path(pf.source.path), ()):
-            try:
-                rule = rule_by_code(code)()
-            except KeyError:
-                continue
-            for f in rule.check(ctx):
-                line, col = pf.source.locate(f.path, value=f.value)
-                out.setdefault((Path(pf.source.path), code, line, col, f.message), tuple(f.path))
+        place(pf.source, lambda rule: rule.check(ctx))
     if dep.model is not None and dep.source is not None:
-        for code in wanted.get(Path(dep.source.path), ()):
-            try:
-                rule = rule_by_code(code)()
-            except KeyError:
-                continue
-            for f in rule.check_department(dep):
-                line, col = dep.source.locate(f.path, value=f.value)
-                out.setdefault((Path(dep.source.path), code, line, col, f.message), tuple(f.path))
+        place(dep.source, lambda rule: rule.check_department(dep))
     return out
 
 
@@ -229,7 +226,7 @@ def review_group(docs: list[Received]) -> GroupReview:
             result.declared.append((p.name, place.declaration[0]))
             if not place.has_narrative():
                 result.without_narrative.append((p.name, place.declaration[0]))
-    for problem in sorted(problems, key=lambda p: (str(p.file), p.line, p.col, p.code)):
+    for problem in in_file_order(problems):
         file = Path(problem.file)
         entry = loaded.files.get(file)
         project, source = (entry[0], entry[1]) if entry else (None, None)
